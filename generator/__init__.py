@@ -1,0 +1,1 @@
+"""helpgen: a localized, personalized static help-center generator."""

@@ -1,0 +1,147 @@
+"""Read the source articles in content/: front matter, body, conditions, and segments."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from . import conditions
+from .config import Config
+from .markup import parse_blocks
+from .model import Article, Segment
+from .paths import check_relative_path, iter_files
+from .placeholders import check_placeholders
+from .report import ContentError, Diagnostic, error
+from .safe_yaml import load_yaml
+from .segment import segment_tokens
+
+#: The largest article read, in characters.
+MAX_ARTICLE_CHARS = 2_000_000
+_FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
+
+
+def article_paths(config: Config) -> list[str]:
+    """Return the paths of the articles below content/, sorted (folders starting with `_` hold snippets)."""
+    return [path for path in iter_files(config.content_dir) if path.endswith(".md") and not path.startswith("_")]
+
+
+def read_articles(config: Config) -> tuple[list[Article], list[Diagnostic]]:
+    """Read every article; a bad one is reported and left out, the others are returned."""
+    articles, problems = [], []
+    for path in article_paths(config):
+        try:
+            articles.append(read_article(config, path))
+        except ContentError as exc:
+            problems.extend(exc.diagnostics)
+    return articles, problems
+
+
+def read_article(config: Config, path: str) -> Article:
+    """Read one article below content/; raise ContentError listing its problems."""
+    source_file = f"content/{path}"
+    problem = check_relative_path(path)
+    if problem:
+        raise ContentError([error(source_file, 0, "article-path", problem)])
+    file = config.content_dir / path
+    if file.stat().st_size > MAX_ARTICLE_CHARS * 4:
+        raise ContentError([error(source_file, 0, "article-too-large", "article is too large to build")])
+    text = _read_text(file, source_file)
+    return parse_article(config, path, text)
+
+
+def _read_text(file: Path, source_file: str) -> str:
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = file.read_bytes()[: exc.start].count(b"\n") + 1
+        raise ContentError([error(source_file, line, "article-encoding", "article is not valid UTF-8")]) from None
+    if len(text) > MAX_ARTICLE_CHARS:
+        raise ContentError([error(source_file, 0, "article-too-large",
+                                  f"article is longer than {MAX_ARTICLE_CHARS:,} characters")])
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def parse_article(config: Config, path: str, text: str) -> Article:
+    """Parse an article's text: front matter, block tokens, conditions and segments."""
+    source_file = f"content/{path}"
+    meta, body, body_line = split_front_matter(text, source_file)
+    title, description = _title_and_description(meta, source_file, body_line)
+    tokens, env = parse_blocks(body)
+    problems = _check_body(config, tokens, body_line, source_file)
+    segments = segment_tokens(tokens, body_line)
+    if problems:
+        raise ContentError(problems)
+    front = [Segment(title, "title", meta.get("__line__title", 2))]
+    if description:
+        front.append(Segment(description, "description", meta.get("__line__description", 2)))
+    anchors = frozenset(t.meta["anchor"] for t in tokens if t.type == "heading_open")
+    order = meta.get("order")
+    visible = {k: v for k, v in meta.items() if not k.startswith("__line__")}
+    return Article(
+        path=path,
+        slug=path[: -len(".md")],
+        source_file=source_file,
+        title=title,
+        description=description,
+        meta=MappingProxyType(visible),
+        tokens=tuple(tokens),
+        env=MappingProxyType(env),
+        segments=tuple(front + segments),
+        anchors=anchors,
+        order=order if isinstance(order, int) and not isinstance(order, bool) else None,
+    )
+
+
+def split_front_matter(text: str, source_file: str) -> tuple[dict[str, Any], str, int]:
+    """Return (front matter, body, 1-based line where the body starts)."""
+    if not text.startswith("---\n"):
+        raise ContentError([error(source_file, 1, "front-matter-missing", "article must start with YAML front matter",
+                                  "begin the file with a line '---', the title, and another '---'")])
+    closing = _FENCE.search(text, 4)
+    if closing is None:
+        raise ContentError([error(source_file, 1, "front-matter-unclosed", "front matter is not closed with '---'")])
+    document = load_yaml(text[4 : closing.start()], source_file, first_line=2)
+    if not isinstance(document.data, dict):
+        raise ContentError([error(source_file, 2, "front-matter-type", "front matter must be a mapping of fields")])
+    meta = dict(document.data)
+    for key in ("title", "description"):
+        if key in meta:
+            meta[f"__line__{key}"] = document.line((key,))
+    body_start = closing.end() + 1
+    body_line = text.count("\n", 0, body_start) + 1
+    return meta, text[body_start:], body_line
+
+
+def _title_and_description(meta: dict[str, Any], source_file: str, body_line: int) -> tuple[str, str]:
+    title = meta.get("title")
+    if not isinstance(title, str) or not title.strip():
+        raise ContentError([error(source_file, meta.get("__line__title", 2), "front-matter-title",
+                                  "front matter needs a title (text)")])
+    description = meta.get("description", "")
+    if not isinstance(description, str):
+        raise ContentError([error(source_file, meta.get("__line__description", 2), "front-matter-description",
+                                  "description must be text")])
+    return title.strip(), description.strip()
+
+
+def _check_body(config: Config, tokens: list[Any], body_line: int, source_file: str) -> list[Diagnostic]:
+    schema = {f.name: f for f in config.org}
+    problems = [
+        error(source_file, line, "condition", message)
+        for line, message in conditions.bind_conditions(
+            tokens, schema, config.variables, config.default_org(), body_line
+        )
+    ]
+    for token in tokens:
+        if token.type != "inline" or token.map is None:
+            continue
+        line = body_line + token.map[0]
+        if "{%" in token.content:
+            problems.append(error(source_file, line, "condition-inline",
+                                  "a condition tag must stand alone on its own line, not inside a paragraph"))
+            continue
+        for message in check_placeholders(token.content, config.variables):
+            problems.append(error(source_file, line, "placeholder", message))
+    return problems

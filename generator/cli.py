@@ -1,0 +1,113 @@
+"""The `helpgen` command. Each subcommand loads the config, calls one library function, prints
+the report and returns the exit code: 0 ok, 1 content errors, 2 usage or config errors."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from .report import ContentError, Report
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+
+DESCRIPTION = """\
+Build a localized, personalized static help center from one source.
+
+A project holds helpgen.yaml (settings), content/ (Markdown articles in the source
+locale), locales/<locale>/ (one gettext PO catalog per article) and templates/ (theme
+overrides). `helpgen build` writes one static site with a folder per locale.
+"""
+EPILOG = """\
+exit codes: 0 ok, 1 content errors (a page failed; other pages were built),
+2 usage or configuration errors (nothing was written).
+Documentation: docs/ in the helpgen repository."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "run", None):
+        parser.print_help()
+        return EXIT_USAGE
+    run: Callable[[argparse.Namespace], int] = args.run
+    try:
+        return run(args)
+    except ContentError as exc:
+        for diagnostic in exc.diagnostics:
+            print(diagnostic.format(), file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("helpgen: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: say what happened, no traceback
+        if args.verbose:
+            traceback.print_exc()
+        print(f"helpgen: internal error: {exc.__class__.__name__}: {exc} (run with --verbose for details)",
+              file=sys.stderr)
+        return EXIT_USAGE
+
+
+def make_parser() -> argparse.ArgumentParser:
+    """Return the argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="helpgen", description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--version", action="version", version=f"helpgen {_version()}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--project", type=Path, default=Path("."), metavar="DIR",
+                        help="the help-site project (folder with helpgen.yaml); default: the current folder")
+    common.add_argument("--verbose", action="store_true", help="show tracebacks of internal errors")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    build = commands.add_parser(
+        "build", parents=[common], help="build the static site",
+        description="Build every page of every locale into memory, then write the site at once. A page with "
+                    "errors is reported with file:line and keeps its previous version; the other pages are built.",
+    )
+    build.add_argument("--out", type=Path, metavar="DIR", help="output folder; default: site/ in the project")
+    build.add_argument("--locale", action="append", default=[], metavar="L",
+                       help="build only this locale (and the source locale); repeatable")
+    build.add_argument("--profile", metavar="NAME",
+                       help="write pages resolved for one named org state (no script, one branch per block)")
+    build.add_argument("--strict", action="store_true", help="fail (exit 1) on warnings too, as CI should")
+    build.set_defaults(run=run_build)
+    return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("helpgen")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def print_report(report: Report) -> None:
+    """Print every diagnostic, compiler-style, to standard error."""
+    for diagnostic in report:
+        print(diagnostic.format(), file=sys.stderr)
+
+
+def run_build(args: argparse.Namespace) -> int:
+    """Run `helpgen build`."""
+    from .build import BuildOptions, build_site
+    from .config import read_config
+
+    started = time.perf_counter()
+    config = read_config(args.project.resolve())
+    out_dir = args.out or config.project_dir / "site"
+    options = BuildOptions(out_dir=out_dir, locales=tuple(args.locale), profile=args.profile)
+    result = build_site(config, options)
+    print_report(result.report)
+    seconds = time.perf_counter() - started
+    articles = len([page for page in result.pages if page.path.endswith("/index.html") and page.path.count("/") >= 2])
+    print(f"helpgen: {articles} article pages, {len(result.failed)} failed"
+          f"{f' ({len(result.kept)} kept from the previous build)' if result.kept else ''}; "
+          f"{result.report.summary()}; {seconds:.2f} s; site in {out_dir}", file=sys.stderr)
+    return EXIT_CONTENT if result.failed or result.report.failed(args.strict) else EXIT_OK

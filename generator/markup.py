@@ -1,0 +1,259 @@
+"""The Markdown engine: markdown-it-py configured for help articles, parsing in two halves.
+
+An article's block structure is parsed once (`parse_blocks`), in the source locale, and shared
+by every locale. A page is made by putting each segment's text for that locale into the
+inline tokens and running only the inline half (`render_blocks`): the page is parsed once,
+never once per segment.
+
+The plugins are listed in `make_markdown`; condition tags are a block rule of this module.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.rules_block import StateBlock
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
+
+#: A condition tag alone on its line: `{% if … %}`, `{% elif … %}`, `{% else %}`, `{% endif %}`.
+CONDITION_TAG = re.compile(r"^\{%-?\s*(if|elif|else|endif)\b(.*?)-?%\}\s*$")
+
+
+def _condition_rule(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+    """Turn a line that is exactly one condition tag into an `hg_<tag>` token."""
+    if state.sCount[start_line] - state.blkIndent >= 4:
+        return False
+    begin = state.bMarks[start_line] + state.tShift[start_line]
+    line = state.src[begin : state.eMarks[start_line]]
+    if not line.startswith("{%"):
+        return False
+    match = CONDITION_TAG.match(line)
+    if not match:
+        return False
+    if silent:
+        return True
+    token = state.push(f"hg_{match.group(1)}", "div", 0)
+    token.info = match.group(2).strip()
+    token.map = [start_line, start_line + 1]
+    state.line = start_line + 1
+    return True
+
+
+def condition_plugin(md: MarkdownIt) -> None:
+    """Recognize condition tags as blocks; a tag line also ends a paragraph, list or quote."""
+    md.block.ruler.before(
+        "table", "hg_condition", _condition_rule, {"alt": ["paragraph", "reference", "blockquote", "list"]}
+    )
+
+
+def make_markdown() -> MarkdownIt:
+    """Return the Markdown parser for articles: CommonMark, tables, alerts, raw HTML, conditions."""
+    md = MarkdownIt("commonmark", {"html": True, "alerts": True})
+    md.enable(["table", "strikethrough"])
+    md.use(condition_plugin)
+    return md
+
+
+@lru_cache(maxsize=1)
+def shared_markdown() -> MarkdownIt:
+    """Return this process's parser (built once; parsers are reused, never rebuilt per page)."""
+    return make_markdown()
+
+
+def _core_rules(md: MarkdownIt) -> tuple[list[Callable[[StateCore], None]], list[Callable[[StateCore], None]]]:
+    names = md.core.ruler.get_active_rules()
+    rules = md.core.ruler.getRules("")
+    split = names.index("block") + 1
+    return rules[:split], rules[split:]
+
+
+def parse_blocks(text: str, md: MarkdownIt | None = None) -> tuple[list[Token], EnvType]:
+    """Parse the block structure of `text`; inline tokens keep their raw content, unparsed."""
+    md = md or shared_markdown()
+    env: EnvType = {}
+    state = StateCore(text, md, env)
+    for rule in _core_rules(md)[0]:
+        rule(state)
+    return state.tokens, env
+
+
+@dataclass
+class RenderContext:
+    """What the renderer needs besides tokens: URL rewriting and localized alert titles."""
+
+    rewrite_url: Callable[[str, int, list[tuple[int, str]]], str] = lambda url, line, problems: url
+    alert_titles: Mapping[str, str] = field(default_factory=dict)
+    problems: list[tuple[int, str]] = field(default_factory=list)
+
+
+def render_blocks(tokens: Sequence[Token], env: EnvType, context: RenderContext, md: MarkdownIt | None = None) -> str:
+    """Parse the inline content of block tokens and render them to HTML."""
+    md = md or shared_markdown()
+    state = StateCore("", md, dict(env, hg=context), list(tokens))
+    for rule in _core_rules(md)[1]:
+        rule(state)
+    for token in state.tokens:
+        if token.type == "inline" and token.children:
+            for child in token.children:
+                child.meta["line"] = token.meta.get("line", 0)
+    return _renderer(md).render(state.tokens, md.options, state.env)
+
+
+@lru_cache(maxsize=4)
+def _renderer(md: MarkdownIt) -> RendererHTML:
+    renderer = RendererHTML(md)
+    renderer.rules.update(
+        {
+            "hg_if": _render_branch_open,
+            "hg_elif": _render_branch_open,
+            "hg_else": _render_branch_open,
+            "hg_endif": lambda tokens, idx, options, env: "</div></div>\n",
+            "link_open": _render_link_open,
+            "image": _render_image,
+            "heading_open": _render_heading_open,
+            "alert_title_open": _render_alert_title,
+        }
+    )
+    return renderer
+
+
+def _render_branch_open(tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+    token = tokens[idx]
+    attrs = token.meta.get("attrs", {})
+    parts = ['<div class="hg-branch"']
+    for name in sorted(attrs):
+        value = attrs[name]
+        parts.append(f" {name}" if value is True else f" {name}='{_attr(value)}'")
+    opening = '<div class="hg-cond">' if token.type == "hg_if" else "</div>"
+    return f"{opening}{''.join(parts)}>\n"
+
+
+def _attr(value: Any) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return text.replace("&", "&amp;").replace("'", "&#39;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _context(env: EnvType) -> RenderContext:
+    context = env.get("hg")
+    return context if isinstance(context, RenderContext) else RenderContext()
+
+
+def _render_link_open(tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+    token = tokens[idx]
+    href = token.attrGet("href")
+    if isinstance(href, str):
+        token.attrSet("href", _context(env).rewrite_url(href, token.meta.get("line", 0), _context(env).problems))
+    return RendererHTML.renderToken(_renderer_of(env), tokens, idx, options, env)
+
+
+def _render_image(tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+    token = tokens[idx]
+    src = token.attrGet("src")
+    if isinstance(src, str):
+        token.attrSet("src", _context(env).rewrite_url(src, token.meta.get("line", 0), _context(env).problems))
+    token.attrSet("loading", "lazy")
+    return RendererHTML.image(_renderer_of(env), tokens, idx, options, env)
+
+
+def _renderer_of(env: EnvType) -> RendererHTML:
+    return _renderer(shared_markdown())
+
+
+def _render_heading_open(tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+    token = tokens[idx]
+    anchor = token.meta.get("anchor")
+    if anchor:
+        token.attrSet("id", anchor)
+    return RendererHTML.renderToken(_renderer_of(env), tokens, idx, options, env)
+
+
+def _render_alert_title(tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+    kind = str(tokens[idx - 1].info or tokens[idx - 1].meta.get("kind", "")).upper()
+    title = _context(env).alert_titles.get(kind)
+    inline = tokens[idx + 1]
+    if title and inline.type == "inline" and inline.children:
+        inline.children = [_text_token(title)]
+    return RendererHTML.renderToken(_renderer_of(env), tokens, idx, options, env)
+
+
+def _text_token(text: str) -> Token:
+    token = Token("text", "", 0)
+    token.content = text
+    return token
+
+
+# -- One article in one locale --------------------------------------------------------------------
+
+#: What content HTML may contain after rendering; everything else is removed by nh3.
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "details", "div", "dl", "dt", "em",
+    "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "kbd", "li", "ol",
+    "p", "pre", "s", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "th", "thead",
+    "tr", "u", "ul", "video", "source",
+}
+ALLOWED_ATTRIBUTES = {
+    "*": {"class", "id", "hidden", "lang", "dir", "title", "data-hg-when", "data-hg-else", "data-hg-label"},
+    "a": {"href", "name"},
+    "img": {"src", "alt", "width", "height", "loading"},
+    "ol": {"start"},
+    "th": {"style"},
+    "td": {"style"},
+    "video": {"src", "controls", "width", "height"},
+    "source": {"src", "type"},
+}
+
+
+def sanitize_html(html: str) -> str:
+    """Return content HTML with only allow-listed tags, attributes and URL schemes."""
+    import nh3
+
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel=None,
+        filter_style_properties={"text-align"},
+    )
+
+
+def localize_tokens(
+    tokens: Sequence[Token], texts: Mapping[str, str], fallbacks: frozenset[str], source_lang: str
+) -> list[Token]:
+    """Return copies of block tokens with each segment's inline text replaced for one locale."""
+    from .segment import inline_source
+
+    result: list[Token] = []
+    for token in tokens:
+        copy = token.copy(attrs=dict(token.attrs), meta=dict(token.meta), children=None)
+        msgid = token.meta.get("msgid")
+        if token.type == "inline" and msgid is not None:
+            copy.content = inline_source(token, texts.get(msgid, msgid))
+            if msgid in fallbacks:
+                _mark_source_language(result, source_lang)
+        result.append(copy)
+    return result
+
+
+def _mark_source_language(opened: list[Token], source_lang: str) -> None:
+    """Put `lang` on the element that holds a segment shown in the source language."""
+    for token in reversed(opened):
+        if token.nesting == 1 and not token.hidden:
+            token.attrSet("lang", source_lang)
+            token.attrJoin("class", "hg-fallback")
+            return
+
+
+def render_article_body(tokens: Sequence[Token], env: EnvType, context: RenderContext) -> str:
+    """Render localized block tokens to sanitized HTML."""
+    html = render_blocks(tokens, env, context)
+    return sanitize_html(html)

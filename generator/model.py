@@ -1,0 +1,116 @@
+"""The plain data that flows between the stages of a build.
+
+    read_config ─► Config
+    read_articles ─► Article (block tokens parsed once, segments, conditions checked)
+    read_catalogs ─► Catalog (one per article and locale)
+    localize_article ─► LocalizedArticle (the text of every segment in one locale)
+    render_page ─► Page (bytes for one output path)
+    write_site
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from markdown_it.token import Token
+
+from .locales import LocaleInfo
+from .report import Diagnostic
+
+#: Origins of a translation, kept in the PO entry's flags.
+HUMAN, MACHINE, MEMORY = "human", "machine", "memory"
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One translatable unit of an article: its source text, kind and line."""
+
+    msgid: str
+    kind: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Article:
+    """A source article: front matter, block tokens parsed once, and its segments."""
+
+    path: str
+    slug: str
+    source_file: str
+    title: str
+    description: str
+    meta: Mapping[str, Any]
+    tokens: tuple[Token, ...]
+    env: Mapping[str, Any]
+    segments: tuple[Segment, ...]
+    anchors: frozenset[str]
+    order: int | None = None
+
+    @property
+    def title_segment(self) -> Segment:
+        """Return the segment of the title."""
+        return self.segments[0]
+
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    """One message of a PO catalog, as the build needs it."""
+
+    msgid: str
+    msgstr: str
+    fuzzy: bool
+    origin: str
+    line: int
+    flags: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """The translations of one article (or of the theme) into one locale."""
+
+    locale: str
+    path: str
+    entries: Mapping[str, CatalogEntry] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class LocalizedArticle:
+    """An article's text in one locale: what every segment shows, and what is not translated."""
+
+    article: Article
+    locale: LocaleInfo
+    texts: Mapping[str, str]
+    fallbacks: frozenset[str] = frozenset()
+    machine: frozenset[str] = frozenset()
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+    @property
+    def title(self) -> str:
+        """Return the page title in this locale."""
+        return self.texts.get(self.article.title, self.article.title)
+
+    @property
+    def description(self) -> str:
+        """Return the description in this locale."""
+        return self.texts.get(self.article.description, self.article.description)
+
+    @property
+    def translated(self) -> int:
+        """Return how many distinct segments show a translation."""
+        return len(self.texts) - len(self.fallbacks)
+
+    @property
+    def completeness(self) -> float:
+        """Return the share of distinct segments shown translated, from 0 to 1."""
+        return self.translated / len(self.texts) if self.texts else 1.0
+
+
+@dataclass(frozen=True)
+class Page:
+    """One output file: its path below the site folder, its bytes, and what it was made from."""
+
+    path: str
+    content: bytes
+    source: str

@@ -1,0 +1,248 @@
+"""Pages: put rendered articles into the theme's Jinja templates, and make the site-wide pages.
+
+Templates run in Jinja's immutable sandbox with strict undefined variables. The theme is the
+project's `templates/` folder laid over helpgen's default theme, so a project overrides only
+the files it wants to change. UI strings are translated through `locales/<L>/_theme.po`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup
+
+from .config import Config
+from .locales import LocaleInfo
+from .model import Catalog, LocalizedArticle, Page
+from .pseudo import pseudo_localize
+
+#: Localized titles of DocFX alerts (theme UI strings).
+ALERT_TITLES = {"NOTE": "Note", "TIP": "Tip", "IMPORTANT": "Important", "WARNING": "Warning", "CAUTION": "Caution"}
+STATIC_FILES = ("helpgen.css", "helpgen.js", "language.js")
+
+
+@dataclass(frozen=True)
+class Site:
+    """What every page needs to know about the whole site."""
+
+    config: Config
+    locales: tuple[LocaleInfo, ...]
+    slugs: tuple[str, ...]
+    titles: Mapping[tuple[str, str], str]
+
+    @property
+    def source(self) -> LocaleInfo:
+        """Return the source locale."""
+        return self.locales[0]
+
+    @property
+    def public_locales(self) -> tuple[LocaleInfo, ...]:
+        """Return the locales readers choose from (pseudo-locales are for testing)."""
+        return tuple(locale for locale in self.locales if not locale.is_pseudo)
+
+
+def page_path(locale: LocaleInfo, slug: str) -> str:
+    """Return the output path of an article page: `zh-cn/cancel-subscription/index.html`."""
+    return f"{locale.url_segment}/{slug}/index.html"
+
+
+def root_prefix(path: str) -> str:
+    """Return the relative URL from the page at `path` to the site root."""
+    return "../" * path.count("/")
+
+
+def ui_translator(catalog: Catalog | None, locale: LocaleInfo) -> Callable[[str], str]:
+    """Return the gettext function for the theme's UI strings in `locale`."""
+    if locale.is_pseudo:
+        return pseudo_localize
+    entries = catalog.entries if catalog else {}
+
+    def gettext(message: str) -> str:
+        entry = entries.get(message)
+        return entry.msgstr if entry and entry.msgstr and not entry.fuzzy else message
+
+    return gettext
+
+
+def make_environment(config: Config, gettext: Callable[[str], str]) -> ImmutableSandboxedEnvironment:
+    """Return the sandboxed template environment of one locale."""
+    loaders: list[Any] = []
+    if config.templates_dir.is_dir():
+        loaders.append(FileSystemLoader(config.templates_dir))
+    loaders.append(PackageLoader("generator", "theme"))
+    environment = ImmutableSandboxedEnvironment(
+        loader=ChoiceLoader(loaders),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        keep_trailing_newline=True,
+    )
+    environment.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext, lambda s, p, n: gettext(s if n == 1 else p), newstyle=True
+    )
+    return environment
+
+
+class Theme:
+    """The templates and UI strings of one locale."""
+
+    def __init__(self, config: Config, locale: LocaleInfo, catalog: Catalog | None) -> None:
+        self.gettext = ui_translator(catalog, locale)
+        self.environment = make_environment(config, self.gettext)
+        self.site_name = self.gettext(config.site_name)
+
+    def render(self, template: str, **context: Any) -> bytes:
+        """Render one template to UTF-8 bytes."""
+        return self.environment.get_template(template).render(site_name=self.site_name, **context).encode("utf-8")
+
+    def alert_titles(self) -> dict[str, str]:
+        """Return the localized alert titles."""
+        return {kind: self.gettext(title) for kind, title in ALERT_TITLES.items()}
+
+
+def alternates(site: Site, slug: str | None, path_of: Callable[[LocaleInfo], str], root: str) -> list[dict[str, str]]:
+    """Return the hreflang alternates of one page for every public locale and x-default."""
+    base = site.config.site_url
+    links = [
+        {"hreflang": locale.tag, "href": (base or root) + path_of(locale)}
+        for locale in site.public_locales
+        if slug is None or (locale.tag, slug) in site.titles
+    ]
+    default = next((link for link in links if link["hreflang"] == site.source.tag), None)
+    if default:
+        links.append({"hreflang": "x-default", "href": default["href"]})
+    return links
+
+
+def _directory_url(path: str) -> str:
+    return path.removesuffix("index.html")
+
+
+def language_links(site: Site, current: LocaleInfo, path_of: Callable[[LocaleInfo], str], root: str) -> list[dict[str, Any]]:
+    """Return the language switcher's entries: the same page in every locale."""
+    return [
+        {"tag": locale.tag, "name": locale.name, "direction": locale.direction,
+         "href": root + path_of(locale), "current": locale.tag == current.tag}
+        for locale in site.locales
+    ]
+
+
+def org_config(config: Config) -> str:
+    """Return the JSON the page script needs: field types and the default org state."""
+    data = {"fields": {f.name: f.type for f in config.org}, "defaults": dict(config.default_org())}
+    return json.dumps(data, sort_keys=True, ensure_ascii=False).replace("</", "<\\/")
+
+
+def render_article_page(
+    localized: LocalizedArticle, body: str, site: Site, theme: Theme, has_conditions: bool
+) -> Page:
+    """Return the HTML page of one article in one locale."""
+    locale, slug = localized.locale, localized.article.slug
+    path = page_path(locale, slug)
+    root = root_prefix(path)
+
+    def path_of(other: LocaleInfo) -> str:
+        return _directory_url(page_path(other, slug))
+
+    context = {
+        "locale": locale,
+        "source_locale": site.source,
+        "root": root,
+        "title": localized.title,
+        "description": localized.description,
+        "body": Markup(body),
+        "body_has_h1": "<h1" in body,
+        "alternates": alternates(site, slug, path_of, root),
+        "languages": language_links(site, locale, path_of, root),
+        "navigation": navigation(site, locale, root, slug),
+        "machine_translated": bool(localized.machine),
+        "partly_untranslated": bool(localized.fallbacks) and not locale.is_pseudo,
+        "source_href": root + path_of(site.source),
+        "org_config": Markup(org_config(site.config)) if has_conditions else "",
+    }
+    return Page(path, theme.render("article.html", **context), localized.article.source_file)
+
+
+def navigation(site: Site, locale: LocaleInfo, root: str, current: str | None) -> list[dict[str, Any]]:
+    """Return the articles of one locale for the navigation, in site order."""
+    return [
+        {"title": site.titles[(locale.tag, slug)], "href": root + _directory_url(page_path(locale, slug)),
+         "current": slug == current, "slug": slug}
+        for slug in site.slugs
+        if (locale.tag, slug) in site.titles
+    ]
+
+
+def render_locale_index(site: Site, locale: LocaleInfo, theme: Theme, descriptions: Mapping[str, str]) -> Page:
+    """Return a locale's index page: every article by its localized title."""
+    path = f"{locale.url_segment}/index.html"
+    root = root_prefix(path)
+    items = sorted(
+        ({**item, "description": descriptions.get(item["slug"], "")} for item in navigation(site, locale, root, None)),
+        key=lambda item: (item["title"].casefold(), item["href"]),
+    )
+
+    def path_of(other: LocaleInfo) -> str:
+        return f"{other.url_segment}/"
+
+    return Page(path, theme.render(
+        "index.html", locale=locale, root=root, articles=items, description="",
+        alternates=alternates(site, None, path_of, root), languages=language_links(site, locale, path_of, root),
+    ), "index")
+
+
+def render_root_page(site: Site, theme: Theme) -> Page:
+    """Return `index.html` at the site root, which takes a reader to their language."""
+    languages = [
+        {"tag": locale.tag, "name": locale.name, "direction": locale.direction, "href": f"{locale.url_segment}/"}
+        for locale in site.public_locales
+    ]
+    languages_json = json.dumps(
+        [{"tag": item["tag"], "href": item["href"]} for item in languages], ensure_ascii=False
+    ).replace("</", "<\\/")
+    return Page("index.html", theme.render(
+        "root.html", locale=site.source, languages=languages, languages_json=Markup(languages_json),
+        alternates=alternates(site, None, lambda other: f"{other.url_segment}/", ""),
+    ), "index")
+
+
+def render_sitemap(site: Site) -> Page:
+    """Return `sitemap.xml`: every public page with its hreflang alternates."""
+    base = site.config.site_url or "/"
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">']
+    for slug in site.slugs:
+        published = [locale for locale in site.public_locales if (locale.tag, slug) in site.titles]
+        for locale in published:
+            lines.append(f"<url><loc>{escape(base + _directory_url(page_path(locale, slug)))}</loc>")
+            for other in published:
+                href = quoteattr(base + _directory_url(page_path(other, slug)))
+                lines.append(f'<xhtml:link rel="alternate" hreflang="{other.tag}" href={href}/>')
+            href = quoteattr(base + _directory_url(page_path(site.source, slug)))
+            lines.append(f'<xhtml:link rel="alternate" hreflang="x-default" href={href}/>')
+            lines.append("</url>")
+    lines.append("</urlset>\n")
+    return Page("sitemap.xml", "\n".join(lines).encode("utf-8"), "sitemap")
+
+
+def static_pages(config: Config) -> list[Page]:
+    """Return the theme's static files; a project's templates/static/ file replaces the default."""
+    pages = []
+    default = Path(__file__).parent / "theme" / "static"
+    for name in STATIC_FILES:
+        override = config.templates_dir / "static" / name
+        source = override if override.is_file() else default / name
+        pages.append(Page(f"_static/{name}", source.read_bytes(), str(source)))
+    return pages
+
+
+def sorted_pages(pages: Sequence[Page]) -> list[Page]:
+    """Return pages in output-path order (for determinism)."""
+    return sorted(pages, key=lambda page: page.path)

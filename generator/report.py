@@ -1,0 +1,84 @@
+"""Diagnostics: what went wrong, where, collected instead of printed from deep inside a stage."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One problem at one place, printed compiler-style."""
+
+    path: str
+    line: int
+    severity: str
+    code: str
+    message: str
+    hint: str = ""
+
+    def format(self) -> str:
+        """Return the diagnostic as `file:line: severity[code]: message (hint)`."""
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        text = f"{where}: {self.severity}[{self.code}]: {self.message}"
+        return f"{text} ({self.hint})" if self.hint else text
+
+
+class ContentError(Exception):
+    """Raised by a stage for one bad input; carries the diagnostics that explain it."""
+
+    def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
+        self.diagnostics = tuple(diagnostics)
+        super().__init__("; ".join(d.format() for d in self.diagnostics))
+
+
+def error(path: str, line: int, code: str, message: str, hint: str = "") -> Diagnostic:
+    """Return an error diagnostic."""
+    return Diagnostic(path, line, ERROR, code, message, hint)
+
+
+def warning(path: str, line: int, code: str, message: str, hint: str = "") -> Diagnostic:
+    """Return a warning diagnostic."""
+    return Diagnostic(path, line, WARNING, code, message, hint)
+
+
+@dataclass
+class Report:
+    """The diagnostics of one command run, kept in the order they were found."""
+
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def add(self, diagnostic: Diagnostic) -> None:
+        """Record one diagnostic, once."""
+        if diagnostic not in self.diagnostics:
+            self.diagnostics.append(diagnostic)
+
+    def extend(self, diagnostics: Iterable[Diagnostic]) -> None:
+        """Record several diagnostics."""
+        for diagnostic in diagnostics:
+            self.add(diagnostic)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        """Return the error diagnostics."""
+        return [d for d in self.diagnostics if d.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        """Return the warning diagnostics."""
+        return [d for d in self.diagnostics if d.severity == WARNING]
+
+    def failed(self, strict: bool = False) -> bool:
+        """Return whether the run failed: any error, or with `strict`, any warning."""
+        return bool(self.errors or (strict and self.warnings))
+
+    def __iter__(self) -> Iterator[Diagnostic]:
+        return iter(sorted(self.diagnostics))
+
+    def summary(self) -> str:
+        """Return a one-line count of errors and warnings."""
+        errors, warnings = len(self.errors), len(self.warnings)
+        return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"

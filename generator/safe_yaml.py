@@ -1,0 +1,113 @@
+"""Load YAML safely, with the line of every key and value, refusing duplicate keys.
+
+Only PyYAML's safe tags are accepted: a tag that would build an object is an error,
+never a call. Every mapping key and value remembers the line it came from so that
+later stages can report `file:line`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from .report import ContentError, Diagnostic, error
+
+#: The largest YAML document read, in characters; larger ones are refused.
+MAX_YAML_CHARS = 1_000_000
+
+Path = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class YamlDocument:
+    """Plain data from one YAML document and the 1-based line of every value in it."""
+
+    data: Any
+    lines: dict[Path, int]
+
+    def line(self, path: Path, default: int = 1) -> int:
+        """Return the line of the value at `path`, or of its nearest parent."""
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get((), default)
+
+
+def load_yaml(text: str, filename: str, first_line: int = 1) -> YamlDocument:
+    """Parse one YAML document; raise ContentError with `filename:line` when it is bad."""
+    if len(text) > MAX_YAML_CHARS:
+        raise ContentError(
+            [error(filename, first_line, "yaml-too-large", f"YAML is larger than {MAX_YAML_CHARS:,} characters")]
+        )
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        lines: dict[Path, int] = {}
+        data = _construct(loader, node, (), lines, filename, first_line) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + (mark.line if mark else 0)
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise ContentError([error(filename, line, "yaml-syntax", f"invalid YAML: {problem}")]) from None
+    finally:
+        loader.dispose()
+    return YamlDocument(data, lines)
+
+
+def _construct(
+    loader: yaml.SafeLoader,
+    node: yaml.Node,
+    path: Path,
+    lines: dict[Path, int],
+    filename: str,
+    first_line: int,
+) -> Any:
+    lines[path] = first_line + node.start_mark.line
+    if isinstance(node, yaml.MappingNode):
+        return _construct_mapping(loader, node, path, lines, filename, first_line)
+    if isinstance(node, yaml.SequenceNode):
+        return [
+            _construct(loader, item, (*path, index), lines, filename, first_line)
+            for index, item in enumerate(node.value)
+        ]
+    return loader.construct_object(node, deep=True)
+
+
+def _construct_mapping(
+    loader: yaml.SafeLoader,
+    node: yaml.MappingNode,
+    path: Path,
+    lines: dict[Path, int],
+    filename: str,
+    first_line: int,
+) -> dict[str, Any]:
+    if node.tag != "tag:yaml.org,2002:map":
+        _refuse_tag(node, filename, first_line)
+    result: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            raise ContentError([_at(key_node, filename, first_line, "yaml-merge", "YAML merge keys (<<) are not supported")])
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, str | int | float | bool):
+            raise ContentError([_at(key_node, filename, first_line, "yaml-key", "mapping keys must be plain text")])
+        key = str(key) if not isinstance(key, str) else key
+        if key in result:
+            first = lines[(*path, key)]
+            raise ContentError(
+                [_at(key_node, filename, first_line, "yaml-duplicate-key", f"duplicate key '{key}' (first defined on line {first})")]
+            )
+        result[key] = _construct(loader, value_node, (*path, key), lines, filename, first_line)
+        # A key's diagnostics point at the key, not at a value that may start lines later.
+        lines[(*path, key)] = first_line + key_node.start_mark.line
+    return result
+
+
+def _refuse_tag(node: yaml.Node, filename: str, first_line: int) -> None:
+    raise ContentError([_at(node, filename, first_line, "yaml-tag", f"YAML tag {node.tag} is not allowed")])
+
+
+def _at(node: yaml.Node, filename: str, first_line: int, code: str, message: str) -> Diagnostic:
+    return error(filename, first_line + node.start_mark.line, code, message)

@@ -1,0 +1,72 @@
+"""Translation: decide what every segment of an article shows in one locale.
+
+A segment shows its catalog translation when there is a usable one; otherwise the source
+text, marked as a fallback so the page can say so. A translation is untrusted: one that
+carries any template syntax beyond exactly its source's placeholders is never used, and
+the problem is reported at the catalog entry's line.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from typing import Any
+
+from .locales import LocaleInfo
+from .model import MACHINE, Article, Catalog, CatalogEntry, LocalizedArticle
+from .placeholders import fill, find_placeholders, stray_template_syntax
+from .pseudo import pseudo_localize
+from .report import Diagnostic, warning
+
+
+def localize_article(
+    article: Article,
+    locale: LocaleInfo,
+    catalog: Catalog | None,
+    variables: Mapping[str, Any],
+    source_locale: str,
+) -> LocalizedArticle:
+    """Return the text of every segment of `article` in `locale`, placeholders filled."""
+    texts: dict[str, str] = {}
+    fallbacks: set[str] = set()
+    machine: set[str] = set()
+    diagnostics: list[Diagnostic] = []
+    for segment in article.segments:
+        msgid = segment.msgid
+        if msgid in texts:
+            continue
+        if locale.tag == source_locale:
+            text = msgid
+        elif locale.is_pseudo:
+            text = pseudo_localize(msgid)
+        else:
+            entry = catalog.entries.get(msgid) if catalog else None
+            problem = check_translation(msgid, entry) if entry else None
+            if problem and catalog:
+                diagnostics.append(warning(catalog.path, entry.line if entry else 0, "unsafe-translation", problem,
+                                           "the source text is shown instead"))
+            if entry is None or problem or not entry.msgstr or entry.fuzzy:
+                text = msgid
+                fallbacks.add(msgid)
+            else:
+                text = entry.msgstr
+                if entry.origin == MACHINE:
+                    machine.add(msgid)
+        texts[msgid] = fill(text, variables, locale.babel)
+    return LocalizedArticle(article, locale, texts, frozenset(fallbacks), frozenset(machine), tuple(diagnostics))
+
+
+def check_translation(msgid: str, entry: CatalogEntry) -> str | None:
+    """Return why a translation may not be used, or None when it is safe."""
+    if not entry.msgstr:
+        return None
+    stray = stray_template_syntax(entry.msgstr)
+    if stray:
+        return f"translation contains template syntax '{stray[0]}' that is not a placeholder of its source"
+    wanted, found = Counter(find_placeholders(msgid)), Counter(find_placeholders(entry.msgstr))
+    if wanted != found:
+        missing = sorted((wanted - found).elements())
+        extra = sorted((found - wanted).elements())
+        parts = [f"misses {{{{ {name} }}}}" for name in missing] + [f"adds {{{{ {name} }}}}" for name in extra]
+        return "translation " + " and ".join(parts)
+    return None
