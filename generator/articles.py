@@ -58,8 +58,9 @@ def _read_text(file: Path, source_file: str) -> str:
         line = file.read_bytes()[: exc.start].count(b"\n") + 1
         raise ContentError([error(source_file, line, "article-encoding", "article is not valid UTF-8")]) from None
     if len(text) > MAX_ARTICLE_CHARS:
-        raise ContentError([error(source_file, 0, "article-too-large",
-                                  f"article is longer than {MAX_ARTICLE_CHARS:,} characters")])
+        raise ContentError(
+            [error(source_file, 0, "article-too-large", f"article is longer than {MAX_ARTICLE_CHARS:,} characters")]
+        )
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -97,8 +98,17 @@ def parse_article(config: Config, path: str, text: str) -> Article:
 def split_front_matter(text: str, source_file: str) -> tuple[dict[str, Any], str, int]:
     """Return (front matter, body, 1-based line where the body starts)."""
     if not text.startswith("---\n"):
-        raise ContentError([error(source_file, 1, "front-matter-missing", "article must start with YAML front matter",
-                                  "begin the file with a line '---', the title, and another '---'")])
+        raise ContentError(
+            [
+                error(
+                    source_file,
+                    1,
+                    "front-matter-missing",
+                    "article must start with YAML front matter",
+                    "begin the file with a line '---', the title, and another '---'",
+                )
+            ]
+        )
     closing = _FENCE.search(text, 4)
     if closing is None:
         raise ContentError([error(source_file, 1, "front-matter-unclosed", "front matter is not closed with '---'")])
@@ -117,12 +127,25 @@ def split_front_matter(text: str, source_file: str) -> tuple[dict[str, Any], str
 def _title_and_description(meta: dict[str, Any], source_file: str, body_line: int) -> tuple[str, str]:
     title = meta.get("title")
     if not isinstance(title, str) or not title.strip():
-        raise ContentError([error(source_file, meta.get("__line__title", 2), "front-matter-title",
-                                  "front matter needs a title (text)")])
+        raise ContentError(
+            [
+                error(
+                    source_file, meta.get("__line__title", 2), "front-matter-title", "front matter needs a title (text)"
+                )
+            ]
+        )
     description = meta.get("description", "")
     if not isinstance(description, str):
-        raise ContentError([error(source_file, meta.get("__line__description", 2), "front-matter-description",
-                                  "description must be text")])
+        raise ContentError(
+            [
+                error(
+                    source_file,
+                    meta.get("__line__description", 2),
+                    "front-matter-description",
+                    "description must be text",
+                )
+            ]
+        )
     return title.strip(), description.strip()
 
 
@@ -139,8 +162,14 @@ def _check_body(config: Config, tokens: list[Any], body_line: int, source_file: 
             continue
         line = body_line + token.map[0]
         if "{%" in token.content:
-            problems.append(error(source_file, line, "condition-inline",
-                                  "a condition tag must stand alone on its own line, not inside a paragraph"))
+            problems.append(
+                error(
+                    source_file,
+                    line,
+                    "condition-inline",
+                    "a condition tag must stand alone on its own line, not inside a paragraph",
+                )
+            )
             continue
         for message in check_placeholders(token.content, config.variables):
             problems.append(error(source_file, line, "placeholder", message))

@@ -62,7 +62,9 @@ def build_site(config: Config, options: BuildOptions) -> BuildResult:
     result.report.extend(problems)
     localized = localize_all(config, articles, locales, result.report)
     site = make_site(config, locales, articles, localized)
-    themes = {locale.tag: Theme(config, locale, read_theme_catalog(config, locale, result.report)) for locale in locales}
+    themes = {
+        locale.tag: Theme(config, locale, read_theme_catalog(config, locale, result.report)) for locale in locales
+    }
     for item in localized.values():
         render_page(item, site, themes[item.locale.tag], org, options, result)
     result.pages += site_pages(site, themes, localized)
@@ -77,8 +79,17 @@ def select_locales(config: Config, wanted: tuple[str, ...]) -> list[LocaleInfo]:
     """Return the locales to build: all of the config's, or those asked for."""
     for tag in wanted:
         if tag not in config.all_locales:
-            raise ContentError([error(config.config_path, 0, "unknown-locale", f"locale {tag} is not in locales",
-                                      f"known: {', '.join(config.all_locales)}")])
+            raise ContentError(
+                [
+                    error(
+                        config.config_path,
+                        0,
+                        "unknown-locale",
+                        f"locale {tag} is not in locales",
+                        f"known: {', '.join(config.all_locales)}",
+                    )
+                ]
+            )
     tags = [tag for tag in config.all_locales if not wanted or tag in wanted or tag == config.source_locale]
     return [locale_info(tag, config.source_locale) for tag in tags]
 
@@ -88,8 +99,17 @@ def resolve_profile(config: Config, profile: str | None) -> Mapping[str, Any] | 
     if profile is None:
         return None
     if profile not in config.profiles:
-        raise ContentError([error(config.config_path, 0, "unknown-profile", f"no profile called {profile!r}",
-                                  f"profiles: {', '.join(config.profiles) or 'none'}")])
+        raise ContentError(
+            [
+                error(
+                    config.config_path,
+                    0,
+                    "unknown-profile",
+                    f"no profile called {profile!r}",
+                    f"profiles: {', '.join(config.profiles) or 'none'}",
+                )
+            ]
+        )
     return config.profiles[profile]
 
 
@@ -132,7 +152,10 @@ def read_theme_catalog(config: Config, locale: LocaleInfo, report: Report) -> Ca
 
 
 def make_site(
-    config: Config, locales: list[LocaleInfo], articles: list[Article], localized: Mapping[tuple[str, str], LocalizedArticle]
+    config: Config,
+    locales: list[LocaleInfo],
+    articles: list[Article],
+    localized: Mapping[tuple[str, str], LocalizedArticle],
 ) -> Site:
     """Return the site-wide facts: locales, articles in order, and every localized title."""
     ordered = sorted(articles, key=lambda a: (a.order is None, a.order or 0, a.title.casefold(), a.slug))
@@ -141,8 +164,12 @@ def make_site(
 
 
 def render_page(
-    item: LocalizedArticle, site: Site, theme: Theme, org: Mapping[str, Any] | None,
-    options: BuildOptions, result: BuildResult,
+    item: LocalizedArticle,
+    site: Site,
+    theme: Theme,
+    org: Mapping[str, Any] | None,
+    options: BuildOptions,
+    result: BuildResult,
 ) -> None:
     """Render one article in one locale, or record why it failed."""
     article = item.article
@@ -192,7 +219,9 @@ def link_rewriter(site: Site, article: Article, locale: LocaleInfo) -> Any:
     return rewrite
 
 
-def site_pages(site: Site, themes: Mapping[str, Theme], localized: Mapping[tuple[str, str], LocalizedArticle]) -> list[Page]:
+def site_pages(
+    site: Site, themes: Mapping[str, Theme], localized: Mapping[tuple[str, str], LocalizedArticle]
+) -> list[Page]:
     """Return the pages that are not articles: indexes, root, sitemap, and the theme's files."""
     pages = []
     for locale in site.locales:

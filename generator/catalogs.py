@@ -6,10 +6,16 @@ values; nothing in them is ever evaluated.
 
 from __future__ import annotations
 
+import datetime
 import io
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from babel.messages.pofile import PoFileError, read_po
+from babel import Locale
+from babel.messages.catalog import Catalog as BabelCatalog
+from babel.messages.catalog import Message
+from babel.messages.pofile import PoFileError, read_po, write_po
 
 from .config import Config
 from .model import HUMAN, MACHINE, MEMORY, Catalog, CatalogEntry
@@ -73,3 +79,102 @@ def theme_catalog_path(locale: str) -> str:
 def catalog_exists(config: Config, relative_path: str) -> bool:
     """Return whether a catalog file exists in the project."""
     return (config.project_dir / Path(relative_path)).is_file()
+
+
+@dataclass(frozen=True)
+class CatalogMessage:
+    """One message to write into a catalog."""
+
+    msgid: str
+    msgstr: str = ""
+    locations: tuple[tuple[str, int], ...] = ()
+    auto_comments: tuple[str, ...] = ()
+    user_comments: tuple[str, ...] = ()
+    flags: tuple[str, ...] = ()
+    previous_id: str = ""
+    obsolete: bool = False
+
+
+def write_catalog(
+    config: Config, locale: str | None, relative_path: str, messages: list[CatalogMessage],
+    headers: Mapping[str, str] | None = None,
+) -> bool:
+    """Write a PO catalog if its bytes change; return whether the file was written."""
+    data = format_catalog(locale, messages, headers)
+    file = config.project_dir / relative_path
+    if file.is_file() and file.read_bytes() == data:
+        return False
+    file.parent.mkdir(parents=True, exist_ok=True)
+    temporary = file.with_name(f".{file.name}.tmp")
+    temporary.write_bytes(data)
+    temporary.replace(file)
+    return True
+
+
+def format_catalog(
+    locale: str | None, messages: list[CatalogMessage], headers: Mapping[str, str] | None = None
+) -> bytes:
+    """Return PO bytes for `messages`, in their order, under a header without timestamps of ours."""
+    catalog = BabelCatalog(locale=_babel_locale_or_none(locale), fuzzy=False)
+    for message in messages:
+        babel_message = Message(
+            message.msgid,
+            message.msgstr,
+            locations=message.locations,
+            flags=message.flags,
+            auto_comments=message.auto_comments,
+            user_comments=message.user_comments,
+            previous_id=message.previous_id or (),
+        )
+        if message.obsolete:
+            catalog.obsolete[message.msgid] = babel_message
+        else:
+            catalog[message.msgid] = babel_message
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=79, include_previous=True, sort_output=False, omit_header=True)
+    return format_header(locale, catalog, headers or {}) + buffer.getvalue()
+
+
+#: Header fields in the order written; values from an existing catalog are kept.
+HEADER_FIELDS = (
+    "Project-Id-Version",
+    "PO-Revision-Date",
+    "Last-Translator",
+    "Language-Team",
+    "Language",
+    "MIME-Version",
+    "Content-Type",
+    "Content-Transfer-Encoding",
+    "Plural-Forms",
+)
+
+
+def format_header(locale: str | None, catalog: BabelCatalog, headers: Mapping[str, str]) -> bytes:
+    """Return the PO header entry: fixed defaults for a new file, a translator's values kept."""
+    values = {
+        "Project-Id-Version": "helpgen",
+        "PO-Revision-Date": "2000-01-01 00:00+0000",
+        "Last-Translator": "",
+        "Language-Team": "",
+        "Language": (locale or "").replace("-", "_"),
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+        "Plural-Forms": catalog.plural_forms if catalog.locale else "nplurals=2; plural=(n != 1);",
+    }
+    values.update({key: value for key, value in headers.items() if key not in ("Language", "Plural-Forms")})
+    keys = list(HEADER_FIELDS) + sorted(key for key in values if key not in HEADER_FIELDS)
+    lines = ['msgid ""', 'msgstr ""'] + [f'"{key}: {_escape(values[key])}\\n"' for key in keys]
+    return ("\n".join(lines) + "\n\n").encode("utf-8")
+
+
+def _escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def _babel_locale_or_none(locale: str | None) -> Locale | None:
+    from .locales import PSEUDO_LOCALES
+
+    if not locale or locale in PSEUDO_LOCALES:
+        return None
+    return Locale.parse(locale, sep="-")

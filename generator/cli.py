@@ -47,8 +47,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - the last line of defence: say what happened, no traceback
         if args.verbose:
             traceback.print_exc()
-        print(f"helpgen: internal error: {exc.__class__.__name__}: {exc} (run with --verbose for details)",
-              file=sys.stderr)
+        print(
+            f"helpgen: internal error: {exc.__class__.__name__}: {exc} (run with --verbose for details)",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
 
 
@@ -59,21 +61,36 @@ def make_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"helpgen {_version()}")
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--project", type=Path, default=Path("."), metavar="DIR",
-                        help="the help-site project (folder with helpgen.yaml); default: the current folder")
+    common.add_argument(
+        "--project",
+        type=Path,
+        default=Path("."),
+        metavar="DIR",
+        help="the help-site project (folder with helpgen.yaml); default: the current folder",
+    )
     common.add_argument("--verbose", action="store_true", help="show tracebacks of internal errors")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
     build = commands.add_parser(
-        "build", parents=[common], help="build the static site",
+        "build",
+        parents=[common],
+        help="build the static site",
         description="Build every page of every locale into memory, then write the site at once. A page with "
-                    "errors is reported with file:line and keeps its previous version; the other pages are built.",
+        "errors is reported with file:line and keeps its previous version; the other pages are built.",
     )
     build.add_argument("--out", type=Path, metavar="DIR", help="output folder; default: site/ in the project")
-    build.add_argument("--locale", action="append", default=[], metavar="L",
-                       help="build only this locale (and the source locale); repeatable")
-    build.add_argument("--profile", metavar="NAME",
-                       help="write pages resolved for one named org state (no script, one branch per block)")
+    build.add_argument(
+        "--locale",
+        action="append",
+        default=[],
+        metavar="L",
+        help="build only this locale (and the source locale); repeatable",
+    )
+    build.add_argument(
+        "--profile",
+        metavar="NAME",
+        help="write pages resolved for one named org state (no script, one branch per block)",
+    )
     build.add_argument("--strict", action="store_true", help="fail (exit 1) on warnings too, as CI should")
     build.set_defaults(run=run_build)
     return parser
@@ -107,7 +124,10 @@ def run_build(args: argparse.Namespace) -> int:
     print_report(result.report)
     seconds = time.perf_counter() - started
     articles = len([page for page in result.pages if page.path.endswith("/index.html") and page.path.count("/") >= 2])
-    print(f"helpgen: {articles} article pages, {len(result.failed)} failed"
-          f"{f' ({len(result.kept)} kept from the previous build)' if result.kept else ''}; "
-          f"{result.report.summary()}; {seconds:.2f} s; site in {out_dir}", file=sys.stderr)
+    print(
+        f"helpgen: {articles} article pages, {len(result.failed)} failed"
+        f"{f' ({len(result.kept)} kept from the previous build)' if result.kept else ''}; "
+        f"{result.report.summary()}; {seconds:.2f} s; site in {out_dir}",
+        file=sys.stderr,
+    )
     return EXIT_CONTENT if result.failed or result.report.failed(args.strict) else EXIT_OK

@@ -285,8 +285,12 @@ def _value(node: Node, org: Mapping[str, Any]) -> Any:
     if op == "not in":
         return left not in right
     return {
-        "==": left == right, "!=": left != right, "<": left < right,
-        "<=": left <= right, ">": left > right, ">=": left >= right,
+        "==": left == right,
+        "!=": left != right,
+        "<": left < right,
+        "<=": left <= right,
+        ">": left > right,
+        ">=": left >= right,
     }[op]
 
 

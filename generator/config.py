@@ -114,8 +114,17 @@ def read_config(project_dir: Path) -> Config:
     """Read `helpgen.yaml` of a project; raise ContentError listing every problem."""
     path = project_dir / CONFIG_NAME
     if not path.is_file():
-        raise ContentError([error(CONFIG_NAME, 0, "config-missing", f"no {CONFIG_NAME} in {project_dir}",
-                                  "run `helpgen init DIR` to create a project")])
+        raise ContentError(
+            [
+                error(
+                    CONFIG_NAME,
+                    0,
+                    "config-missing",
+                    f"no {CONFIG_NAME} in {project_dir}",
+                    "run `helpgen init DIR` to create a project",
+                )
+            ]
+        )
     document = load_yaml(path.read_text(encoding="utf-8"), CONFIG_NAME)
     return parse_config(document, project_dir)
 
@@ -137,7 +146,8 @@ def parse_config(document: YamlDocument, project_dir: Path) -> Config:
     values = {option.name: data.get(option.name, option.default) for option in SCHEMA}
     source = checker.locale(("source_locale",), values["source_locale"])
     locales = tuple(
-        checker.locale(("locales", i), tag) for i, tag in enumerate(checker.list_of(("locales",), values["locales"] or []))
+        checker.locale(("locales", i), tag)
+        for i, tag in enumerate(checker.list_of(("locales",), values["locales"] or []))
     )
     if source and locales and source not in locales:
         checker.fail(("locales",), "config-source-locale", f"locales must include the source locale {source}")
@@ -220,8 +230,12 @@ class _Checker:
         for i, tag in enumerate(tags):
             if tag not in locale_data.PSEUDO_LOCALES:
                 known = list(locale_data.PSEUDO_LOCALES)
-                self.fail(("pseudo_locales", i), "config-locale", f"unknown pseudo-locale {tag!r}",
-                          _did_you_mean(str(tag), known) or f"choose from {', '.join(known)}")
+                self.fail(
+                    ("pseudo_locales", i),
+                    "config-locale",
+                    f"unknown pseudo-locale {tag!r}",
+                    _did_you_mean(str(tag), known) or f"choose from {', '.join(known)}",
+                )
         return [tag for tag in tags if tag in locale_data.PSEUDO_LOCALES]
 
     def variables(self, value: Any) -> dict[str, Any]:
@@ -235,7 +249,9 @@ class _Checker:
         if isinstance(value, dict):
             for key, item in value.items():
                 if not key.isidentifier():
-                    self.fail((*path, key), "config-variable-name", f"variable name '{key}' must be a Python-style identifier")
+                    self.fail(
+                        (*path, key), "config-variable-name", f"variable name '{key}' must be a Python-style identifier"
+                    )
                 self._check_variable_values((*path, key), item)
         elif isinstance(value, list):
             for i, item in enumerate(value):
@@ -253,23 +269,40 @@ class _Checker:
             spec = self.mapping(path, spec)
             for key in spec:
                 if key not in ORG_FIELD_KEYS:
-                    self.fail((*path, key), "config-unknown-key", f"unknown org field setting '{key}'",
-                              _did_you_mean(key, ORG_FIELD_KEYS))
+                    self.fail(
+                        (*path, key),
+                        "config-unknown-key",
+                        f"unknown org field setting '{key}'",
+                        _did_you_mean(key, ORG_FIELD_KEYS),
+                    )
             kind = spec.get("type")
             if kind not in ORG_TYPES:
-                self.fail(path, "config-org", f"org field '{name}' needs a type: {', '.join(ORG_TYPES)}",
-                          _did_you_mean(str(kind), list(ORG_TYPES)))
+                self.fail(
+                    path,
+                    "config-org",
+                    f"org field '{name}' needs a type: {', '.join(ORG_TYPES)}",
+                    _did_you_mean(str(kind), list(ORG_TYPES)),
+                )
                 continue
             choices = spec.get("enum", [])
-            if choices and (kind != "string" or not all(isinstance(c, str) for c in self.list_of((*path, "enum"), choices))):
+            if choices and (
+                kind != "string" or not all(isinstance(c, str) for c in self.list_of((*path, "enum"), choices))
+            ):
                 self.fail((*path, "enum"), "config-org", "enum is a list of text values of a string field")
                 choices = []
             bounds = [spec.get(key) for key in ("minimum", "maximum")]
             for key, bound in zip(("minimum", "maximum"), bounds, strict=True):
                 if bound is not None and (kind not in ("integer", "number") or not _is_number(bound)):
                     self.fail((*path, key), "config-org", f"{key} is a number, for integer and number fields")
-            fields.append(OrgField(name, kind, *(b if _is_number(b) else None for b in bounds),
-                                   tuple(choices), str(spec.get("description", ""))))
+            fields.append(
+                OrgField(
+                    name,
+                    kind,
+                    *(b if _is_number(b) else None for b in bounds),
+                    tuple(choices),
+                    str(spec.get("description", "")),
+                )
+            )
         return tuple(fields)
 
     def profiles(self, value: Any, org: tuple[OrgField, ...]) -> dict[str, dict[str, Any]]:
@@ -281,8 +314,12 @@ class _Checker:
                 path: tuple[str | int, ...] = ("profiles", name, key)
                 org_field = by_name.get(key)
                 if org_field is None:
-                    self.fail(path, "config-profile", f"profile '{name}' sets '{key}', which is not an org field",
-                              _did_you_mean(key, list(by_name)))
+                    self.fail(
+                        path,
+                        "config-profile",
+                        f"profile '{name}' sets '{key}', which is not an org field",
+                        _did_you_mean(key, list(by_name)),
+                    )
                 elif (problem := check_org_value(org_field, item)) is not None:
                     self.fail(path, "config-profile", f"profile '{name}': {problem}")
             for missing in sorted(set(by_name) - set(state)):
@@ -296,8 +333,12 @@ class _Checker:
                 self.fail(("profiles",), "config-default-profile", "default_profile must name one of the profiles")
             return None
         if value not in profiles:
-            self.fail(("default_profile",), "config-default-profile", f"no profile called {value!r}",
-                      _did_you_mean(str(value), list(profiles)))
+            self.fail(
+                ("default_profile",),
+                "config-default-profile",
+                f"no profile called {value!r}",
+                _did_you_mean(str(value), list(profiles)),
+            )
             return None
         return str(value)
 
@@ -332,4 +373,3 @@ def describe_schema() -> str:
         default = "required" if option.required else f"`{option.default!r}`"
         rows.append(f"| `{option.name}` | {option.kind} | {default} | {option.description} |")
     return "\n".join(rows)
-

@@ -1,11 +1,11 @@
 """The plain data that flows between the stages of a build.
 
-    read_config ─► Config
-    read_articles ─► Article (block tokens parsed once, segments, conditions checked)
-    read_catalogs ─► Catalog (one per article and locale)
-    localize_article ─► LocalizedArticle (the text of every segment in one locale)
-    render_page ─► Page (bytes for one output path)
-    write_site
+read_config ─► Config
+read_articles ─► Article (block tokens parsed once, segments, conditions checked)
+read_catalogs ─► Catalog (one per article and locale)
+localize_article ─► LocalizedArticle (the text of every segment in one locale)
+render_page ─► Page (bytes for one output path)
+write_site
 """
 
 from __future__ import annotations

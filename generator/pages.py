@@ -125,11 +125,18 @@ def _directory_url(path: str) -> str:
     return path.removesuffix("index.html")
 
 
-def language_links(site: Site, current: LocaleInfo, path_of: Callable[[LocaleInfo], str], root: str) -> list[dict[str, Any]]:
+def language_links(
+    site: Site, current: LocaleInfo, path_of: Callable[[LocaleInfo], str], root: str
+) -> list[dict[str, Any]]:
     """Return the language switcher's entries: the same page in every locale."""
     return [
-        {"tag": locale.tag, "name": locale.name, "direction": locale.direction,
-         "href": root + path_of(locale), "current": locale.tag == current.tag}
+        {
+            "tag": locale.tag,
+            "name": locale.name,
+            "direction": locale.direction,
+            "href": root + path_of(locale),
+            "current": locale.tag == current.tag,
+        }
         for locale in site.locales
     ]
 
@@ -140,9 +147,7 @@ def org_config(config: Config) -> str:
     return json.dumps(data, sort_keys=True, ensure_ascii=False).replace("</", "<\\/")
 
 
-def render_article_page(
-    localized: LocalizedArticle, body: str, site: Site, theme: Theme, has_conditions: bool
-) -> Page:
+def render_article_page(localized: LocalizedArticle, body: str, site: Site, theme: Theme, has_conditions: bool) -> Page:
     """Return the HTML page of one article in one locale."""
     locale, slug = localized.locale, localized.article.slug
     path = page_path(locale, slug)
@@ -173,8 +178,12 @@ def render_article_page(
 def navigation(site: Site, locale: LocaleInfo, root: str, current: str | None) -> list[dict[str, Any]]:
     """Return the articles of one locale for the navigation, in site order."""
     return [
-        {"title": site.titles[(locale.tag, slug)], "href": root + _directory_url(page_path(locale, slug)),
-         "current": slug == current, "slug": slug}
+        {
+            "title": site.titles[(locale.tag, slug)],
+            "href": root + _directory_url(page_path(locale, slug)),
+            "current": slug == current,
+            "slug": slug,
+        }
         for slug in site.slugs
         if (locale.tag, slug) in site.titles
     ]
@@ -192,10 +201,19 @@ def render_locale_index(site: Site, locale: LocaleInfo, theme: Theme, descriptio
     def path_of(other: LocaleInfo) -> str:
         return f"{other.url_segment}/"
 
-    return Page(path, theme.render(
-        "index.html", locale=locale, root=root, articles=items, description="",
-        alternates=alternates(site, None, path_of, root), languages=language_links(site, locale, path_of, root),
-    ), "index")
+    return Page(
+        path,
+        theme.render(
+            "index.html",
+            locale=locale,
+            root=root,
+            articles=items,
+            description="",
+            alternates=alternates(site, None, path_of, root),
+            languages=language_links(site, locale, path_of, root),
+        ),
+        "index",
+    )
 
 
 def render_root_page(site: Site, theme: Theme) -> Page:
@@ -207,17 +225,26 @@ def render_root_page(site: Site, theme: Theme) -> Page:
     languages_json = json.dumps(
         [{"tag": item["tag"], "href": item["href"]} for item in languages], ensure_ascii=False
     ).replace("</", "<\\/")
-    return Page("index.html", theme.render(
-        "root.html", locale=site.source, languages=languages, languages_json=Markup(languages_json),
-        alternates=alternates(site, None, lambda other: f"{other.url_segment}/", ""),
-    ), "index")
+    return Page(
+        "index.html",
+        theme.render(
+            "root.html",
+            locale=site.source,
+            languages=languages,
+            languages_json=Markup(languages_json),
+            alternates=alternates(site, None, lambda other: f"{other.url_segment}/", ""),
+        ),
+        "index",
+    )
 
 
 def render_sitemap(site: Site) -> Page:
     """Return `sitemap.xml`: every public page with its hreflang alternates."""
     base = site.config.site_url or "/"
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
-             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">']
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">',
+    ]
     for slug in site.slugs:
         published = [locale for locale in site.public_locales if (locale.tag, slug) in site.titles]
         for locale in published:

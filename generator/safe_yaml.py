@@ -89,7 +89,9 @@ def _construct_mapping(
     result: dict[str, Any] = {}
     for key_node, value_node in node.value:
         if key_node.tag == "tag:yaml.org,2002:merge":
-            raise ContentError([_at(key_node, filename, first_line, "yaml-merge", "YAML merge keys (<<) are not supported")])
+            raise ContentError(
+                [_at(key_node, filename, first_line, "yaml-merge", "YAML merge keys (<<) are not supported")]
+            )
         key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, str | int | float | bool):
             raise ContentError([_at(key_node, filename, first_line, "yaml-key", "mapping keys must be plain text")])
@@ -97,7 +99,15 @@ def _construct_mapping(
         if key in result:
             first = lines[(*path, key)]
             raise ContentError(
-                [_at(key_node, filename, first_line, "yaml-duplicate-key", f"duplicate key '{key}' (first defined on line {first})")]
+                [
+                    _at(
+                        key_node,
+                        filename,
+                        first_line,
+                        "yaml-duplicate-key",
+                        f"duplicate key '{key}' (first defined on line {first})",
+                    )
+                ]
             )
         result[key] = _construct(loader, value_node, (*path, key), lines, filename, first_line)
         # A key's diagnostics point at the key, not at a value that may start lines later.

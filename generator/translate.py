@@ -43,8 +43,15 @@ def localize_article(
             entry = catalog.entries.get(msgid) if catalog else None
             problem = check_translation(msgid, entry) if entry else None
             if problem and catalog:
-                diagnostics.append(warning(catalog.path, entry.line if entry else 0, "unsafe-translation", problem,
-                                           "the source text is shown instead"))
+                diagnostics.append(
+                    warning(
+                        catalog.path,
+                        entry.line if entry else 0,
+                        "unsafe-translation",
+                        problem,
+                        "the source text is shown instead",
+                    )
+                )
             if entry is None or problem or not entry.msgstr or entry.fuzzy:
                 text = msgid
                 fallbacks.add(msgid)

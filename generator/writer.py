@@ -26,14 +26,31 @@ def check_output_dir(out_dir: Path, project_dir: Path) -> None:
     protected = [Path("/"), Path.home().resolve(), project]
     protected += [project / name for name in ("content", "locales", "templates", "generator", "tests", ".git")]
     if out in protected or out in project.parents:
-        raise ContentError([error(str(out_dir), 0, "output-refused", f"refusing to write the site over {out}",
-                                  "choose an output folder of its own, such as site/")])
+        raise ContentError(
+            [
+                error(
+                    str(out_dir),
+                    0,
+                    "output-refused",
+                    f"refusing to write the site over {out}",
+                    "choose an output folder of its own, such as site/",
+                )
+            ]
+        )
     if out.exists() and not out.is_dir():
         raise ContentError([error(str(out_dir), 0, "output-refused", f"{out} exists and is not a folder")])
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
-        raise ContentError([error(str(out_dir), 0, "output-refused",
-                                  f"{out} is not empty and was not built by helpgen; refusing to replace it",
-                                  "empty it or choose another output folder")])
+        raise ContentError(
+            [
+                error(
+                    str(out_dir),
+                    0,
+                    "output-refused",
+                    f"{out} is not empty and was not built by helpgen; refusing to replace it",
+                    "empty it or choose another output folder",
+                )
+            ]
+        )
 
 
 def check_unique_paths(pages: Iterable[Page]) -> list[str]:
