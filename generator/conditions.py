@@ -174,6 +174,8 @@ class _Parser:
         return Literal(tuple(items))
 
     def name(self, dotted: str) -> Node:
+        if self.peek()[1] == "(":
+            raise ConditionError(f"calls such as '{dotted}(…)' are not allowed in conditions")
         parts = dotted.split(".")
         if parts[0] == "org":
             if len(parts) != 2:

@@ -151,7 +151,8 @@ def parse_config(document: YamlDocument, project_dir: Path) -> Config:
     )
     if source and locales and source not in locales:
         checker.fail(("locales",), "config-source-locale", f"locales must include the source locale {source}")
-    if len(set(locales)) != len(locales):
+    valid = [tag for tag in locales if tag]
+    if len(set(valid)) != len(valid):
         checker.fail(("locales",), "config-duplicate-locale", "a locale is listed twice")
     pseudo = tuple(checker.pseudo_locales(values["pseudo_locales"]))
     variables = checker.variables(values["variables"])
@@ -162,7 +163,7 @@ def parse_config(document: YamlDocument, project_dir: Path) -> Config:
         if not isinstance(values[key], str):
             checker.fail((key,), "config-type", f"'{key}' must be text")
     if checker.problems:
-        raise ContentError(checker.problems)
+        raise ContentError(sorted(checker.problems, key=lambda d: d.line))
     return Config(
         project_dir=project_dir,
         source_locale=source,
@@ -280,7 +281,7 @@ class _Checker:
                 self.fail(
                     path,
                     "config-org",
-                    f"org field '{name}' needs a type: {', '.join(ORG_TYPES)}",
+                    f"org field '{name}' needs a type: {', '.join(ORG_TYPES[:-1])} or {ORG_TYPES[-1]}",
                     _did_you_mean(str(kind), list(ORG_TYPES)),
                 )
                 continue

@@ -69,6 +69,8 @@ def _construct(
     if isinstance(node, yaml.MappingNode):
         return _construct_mapping(loader, node, path, lines, filename, first_line)
     if isinstance(node, yaml.SequenceNode):
+        if node.tag != "tag:yaml.org,2002:seq":
+            _refuse_tag(node, filename, first_line)
         return [
             _construct(loader, item, (*path, index), lines, filename, first_line)
             for index, item in enumerate(node.value)

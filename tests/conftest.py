@@ -1,0 +1,82 @@
+"""Shared test helpers: throw-away sites in a line or two, and running the command line."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import textwrap
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+
+BASIC_CONFIG = """\
+source_locale: en-US
+locales: [en-US, de-DE]
+variables:
+  license_threshold: 25
+  links: {products: "https://example.com/products"}
+org:
+  assigned_licenses: {type: integer, minimum: 0}
+  is_trial: {type: boolean}
+  plan: {type: string, enum: [basic, premium]}
+profiles:
+  small: {assigned_licenses: 10, is_trial: false, plan: basic}
+  large: {assigned_licenses: 40, is_trial: false, plan: premium}
+default_profile: small
+"""
+
+
+@dataclass
+class Run:
+    """The outcome of one `helpgen` command."""
+
+    code: int
+    out: str
+    err: str
+
+
+def run_helpgen(*args: str | Path) -> Run:
+    """Run the command line in-process and capture what it prints."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main([str(arg) for arg in args])
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+    return Run(code, out.getvalue(), err.getvalue())
+
+
+def write_files(root: Path, files: Mapping[str, str | bytes]) -> None:
+    """Write `files` (path -> text, dedented; or bytes) below `root`."""
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(textwrap.dedent(content), encoding="utf-8")
+
+
+@pytest.fixture
+def make_site(tmp_path: Path) -> Callable[..., Path]:
+    """Return a function that makes a project from {path: text}; helpgen.yaml defaults to BASIC_CONFIG."""
+
+    def make(files: Mapping[str, str | bytes] | None = None, name: str = "project") -> Path:
+        root = tmp_path / name
+        all_files: dict[str, str | bytes] = {"helpgen.yaml": BASIC_CONFIG}
+        all_files.update(files or {})
+        write_files(root, all_files)
+        return root
+
+    return make
+
+
+def article(title: str, body: str) -> str:
+    """Return an article file's text with a title and a body."""
+    return f"---\ntitle: {title}\n---\n{textwrap.dedent(body)}"
