@@ -20,6 +20,7 @@ from .segment import segment_tokens
 #: The largest article read, in characters.
 MAX_ARTICLE_CHARS = 2_000_000
 _FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
+_HTML_ANCHOR = re.compile(r"""<a\s[^>]*?(?:name|id)\s*=\s*["']([^"'<>]+)["']""", re.IGNORECASE)
 
 
 def article_paths(config: Config) -> list[str]:
@@ -77,7 +78,9 @@ def parse_article(config: Config, path: str, text: str) -> Article:
     front = [Segment(title, "title", meta.get("__line__title", 2))]
     if description:
         front.append(Segment(description, "description", meta.get("__line__description", 2)))
-    anchors = frozenset(t.meta["anchor"] for t in tokens if t.type == "heading_open")
+    anchors = frozenset(t.meta["anchor"] for t in tokens if t.type == "heading_open") | frozenset(
+        _HTML_ANCHOR.findall(body)
+    )
     order = meta.get("order")
     visible = {k: v for k, v in meta.items() if not k.startswith("__line__")}
     return Article(

@@ -160,7 +160,8 @@ def make_site(
     """Return the site-wide facts: locales, articles in order, and every localized title."""
     ordered = sorted(articles, key=lambda a: (a.order is None, a.order or 0, a.title.casefold(), a.slug))
     titles = {key: item.title for key, item in localized.items()}
-    return Site(config, tuple(locales), tuple(a.slug for a in ordered), titles)
+    anchors = {article.slug: article.anchors for article in articles}
+    return Site(config, tuple(locales), tuple(a.slug for a in ordered), titles, anchors)
 
 
 def render_page(
@@ -211,6 +212,8 @@ def link_rewriter(site: Site, article: Article, locale: LocaleInfo) -> Any:
             if slug not in known:
                 problems.append((line, f"link to '{url}': no article content/{resolved}"))
                 return url
+            if fragment and fragment not in site.anchors[slug]:
+                problems.append((line, f"link to '{url}': no heading or anchor '{fragment}' in content/{resolved}"))
             return root + page_path(locale, slug).removesuffix("index.html") + (f"#{fragment}" if fragment else "")
         if not (site.config.content_dir / resolved).is_file():
             problems.append((line, f"link to '{url}': no file content/{resolved}"))

@@ -36,6 +36,7 @@ class Site:
     locales: tuple[LocaleInfo, ...]
     slugs: tuple[str, ...]
     titles: Mapping[tuple[str, str], str]
+    anchors: Mapping[str, frozenset[str]]
 
     @property
     def source(self) -> LocaleInfo:
