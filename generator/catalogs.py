@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,8 +45,30 @@ def read_catalog(config: Config, locale: str, relative_path: str) -> Catalog:
     return parse_catalog(file.read_bytes(), locale, relative_path)
 
 
+_PO_STRING = r'"(?:[^"\\]|\\.)*"'
+_PO_LINE = re.compile(rf"^\s*(?:(?:msgctxt|msgid|msgid_plural|msgstr|msgstr\[\d+\])\s+)?{_PO_STRING}\s*$")
+
+
+def check_po_syntax(text: str) -> tuple[int, str] | None:
+    """Return (line, message) for the first line that is not PO syntax (Babel is lenient; msgfmt is not)."""
+    for number, line in enumerate(text.split("\n"), start=1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#") or _PO_LINE.match(line):
+            continue
+        if stripped.count('"') - stripped.count('\\"') == 1:
+            return number, "string is not closed with a quotation mark"
+        return number, f"not a PO line: {stripped[:40]!r}"
+    return None
+
+
 def parse_catalog(data: bytes, locale: str, relative_path: str) -> Catalog:
     """Parse PO bytes into a Catalog; raise ContentError with the line of a syntax error."""
+    try:
+        problem = check_po_syntax(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        problem = (data[: exc.start].count(b"\n") + 1, "catalog is not valid UTF-8")
+    if problem:
+        raise ContentError([error(relative_path, problem[0], "catalog-syntax", f"invalid PO file: {problem[1]}")])
     try:
         catalog = read_po(io.BytesIO(data), abort_invalid=True)
     except PoFileError as exc:

@@ -1,0 +1,187 @@
+"""The bundled example site, built as a user would: the acceptance criteria of the end-to-end build."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, run_helpgen
+
+LOCALES = {"en-us": "en-US", "zh-cn": "zh-CN", "de-de": "de-DE", "qps-ploc": "qps-ploc", "qps-plocm": "qps-plocm"}
+ARTICLES = sorted(p.stem for p in (REPO / "content").glob("*.md"))
+CANCEL = "cancel-subscription"
+
+
+def copy_project(destination: Path) -> Path:
+    """Copy the bundled project (not its build output) to `destination`."""
+    destination.mkdir(parents=True, exist_ok=True)
+    for name in ("helpgen.yaml", "content", "locales", "templates"):
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, destination / name)
+        else:
+            shutil.copy(source, destination / name)
+    return destination
+
+
+@pytest.fixture(scope="module")
+def bundled(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = copy_project(tmp_path_factory.mktemp("bundled"))
+    result = run_helpgen("build", "--project", project, "--strict")
+    assert result.code == 0, result.err
+    return project / "site"
+
+
+def read(site: Path, path: str) -> str:
+    return (site / path).read_text(encoding="utf-8")
+
+
+class Elements(HTMLParser):
+    """Collect start tags with their attributes, and the visible text outside hidden branches."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+def elements(html: str) -> list[tuple[str, dict[str, str | None]]]:
+    parser = Elements()
+    parser.feed(html)
+    return parser.tags
+
+
+def branches(html: str) -> list[dict[str, str | None]]:
+    return [attrs for tag, attrs in elements(html) if tag == "div" and attrs.get("class") == "hg-branch"]
+
+
+def test_every_article_is_built_in_every_locale(bundled: Path) -> None:
+    assert len(ARTICLES) >= 6
+    for segment in LOCALES:
+        for slug in ARTICLES:
+            assert (bundled / segment / slug / "index.html").is_file(), f"{segment}/{slug}"
+        assert (bundled / segment / "index.html").is_file()
+    assert (bundled / "index.html").is_file()
+    assert (bundled / "sitemap.xml").is_file()
+    assert (bundled / "media/16353_Mouse_over_inbox_scrollbar-225x292.gif").is_file()
+
+
+def test_zh_cn_cancellation_page(bundled: Path) -> None:
+    html = read(bundled, f"zh-cn/{CANCEL}/index.html")
+    assert '<html lang="zh-CN" dir="ltr">' in html
+    assert "取消你的Microsoft 365订阅？" in html
+    assert "删除用户许可证，直到授权用户少于 25 个。" in html
+    assert "{{" not in html and "{%" not in html
+    conditions = [json.loads(b["data-hg-when"]) for b in branches(html) if b.get("data-hg-when")]
+    assert conditions == [
+        {"op": ">=", "args": [{"field": "assigned_licenses"}, {"value": 25}]},
+        {"field": "is_trial"},
+    ]
+    # Without JavaScript the default profile (small-org: 10 licenses, no trial) sees the else branch.
+    assert ["hidden" in b for b in branches(html)] == [True, True, False]
+    assert "data-hg-else" in branches(html)[2]
+
+
+@pytest.mark.parametrize(
+    ("profile", "present", "absent"),
+    [
+        ("large-org", "25 个或更多许可证", ["下面是取消订阅的步骤", "都少于 25 个"]),
+        ("trial", "下面是取消订阅的步骤", ["25 个或更多许可证", "都少于 25 个"]),
+        ("small-org", "都少于 25 个", ["25 个或更多许可证", "下面是取消订阅的步骤"]),
+    ],
+)
+def test_profile_build_keeps_only_the_matching_branch(
+    tmp_path: Path, profile: str, present: str, absent: list[str]
+) -> None:
+    project = copy_project(tmp_path / "project")
+    result = run_helpgen("build", "--project", project, "--profile", profile, "--locale", "zh-CN")
+    assert result.code == 0, result.err
+    html = read(project / "site", f"zh-cn/{CANCEL}/index.html")
+    assert present in html
+    for text in absent:
+        assert text not in html
+    assert "hg-branch" not in html and "helpgen.js" not in html
+
+
+def test_language_switcher_leads_to_the_same_article_everywhere(bundled: Path) -> None:
+    for segment in LOCALES:
+        for slug in ARTICLES:
+            page = f"{segment}/{slug}/index.html"
+            tags = elements(read(bundled, page))
+            switcher = [a for t, a in tags if t == "a" and a.get("hreflang") and a.get("lang")]
+            targets = {a["hreflang"]: a["href"] for a in switcher}
+            assert set(targets) == set(LOCALES.values()), page
+            for tag, href in targets.items():
+                assert href is not None
+                resolved = (bundled / segment / slug / href / "index.html").resolve()
+                assert resolved == (bundled / tag.lower() / slug / "index.html").resolve(), page
+
+
+def test_hreflang_alternates_and_sitemap(bundled: Path) -> None:
+    html = read(bundled, f"de-de/{CANCEL}/index.html")
+    alternates = {a["hreflang"]: a["href"] for t, a in elements(html) if t == "link" and a.get("rel") == "alternate"}
+    assert alternates == {
+        "en-US": f"https://help.example.com/en-us/{CANCEL}/",
+        "zh-CN": f"https://help.example.com/zh-cn/{CANCEL}/",
+        "de-DE": f"https://help.example.com/de-de/{CANCEL}/",
+        "x-default": f"https://help.example.com/en-us/{CANCEL}/",
+    }
+    sitemap = read(bundled, "sitemap.xml")
+    assert sitemap.count("<url>") == len(ARTICLES) * 3
+    assert f'hreflang="zh-CN" href="https://help.example.com/zh-cn/{CANCEL}/"' in sitemap
+    assert "qps-" not in sitemap
+
+
+def source_sentences_in(html: str) -> list[str]:
+    """Return the source article's sentences that stand unchanged in a page's visible text."""
+    source = (REPO / "content" / f"{CANCEL}.md").read_text(encoding="utf-8").split("---\n", 2)[2]
+    prose = re.sub(r"\{%.*?%\}|\{\{.*?\}\}|\]\(.*?\)|<[^>]+>|[*_\\\[\]#]", " ", source)
+    sentences = {s.strip() for s in re.split(r"(?<=[.!?:])\s+|\n", prose) if len(s.strip()) > 12}
+    visible = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    return sorted(s for s in sentences if re.sub(r"\s+", " ", s) in visible)
+
+
+def test_pseudo_locales(bundled: Path) -> None:
+    mirrored = read(bundled, f"qps-plocm/{CANCEL}/index.html")
+    assert '<html lang="qps-plocm" dir="rtl">' in mirrored
+    accented = read(bundled, f"qps-ploc/{CANCEL}/index.html")
+    assert '<html lang="qps-ploc" dir="ltr">' in accented
+    assert len(source_sentences_in(read(bundled, f"en-us/{CANCEL}/index.html"))) > 10  # the check can see them
+    assert source_sentences_in(accented) == []
+    assert source_sentences_in(mirrored) == []
+
+
+def test_locale_index_lists_articles_by_localized_title(bundled: Path) -> None:
+    html = read(bundled, "de-de/index.html")
+    assert "Ihr Abonnement Microsoft 365 kündigen?" in html
+    assert "Alle Artikel" in html
+
+
+def test_root_index_offers_every_public_language(bundled: Path) -> None:
+    html = read(bundled, "index.html")
+    links = [a for t, a in elements(html) if t == "a" and a.get("hreflang")]
+    assert [a["href"] for a in links] == ["en-us/", "zh-cn/", "de-de/"]
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    return {
+        str(path.relative_to(root)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    assert run_helpgen("build", "--project", project).code == 0
+    first = tree_digest(project / "site")
+    assert run_helpgen("build", "--project", project, "--out", tmp_path / "again").code == 0
+    assert tree_digest(tmp_path / "again") == first

@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import polib
+import pytest
+
+from generator.catalogs import CatalogMessage, format_catalog, parse_catalog
+from generator.report import ContentError
+from tests.conftest import REPO, article, run_helpgen
+
+PO_FILES = sorted((REPO / "locales").rglob("*.po"))
+
+
+@pytest.mark.parametrize("path", PO_FILES, ids=[str(p.relative_to(REPO)) for p in PO_FILES])
+def test_bundled_catalogs_pass_msgfmt_check(path: Path) -> None:
+    msgfmt = shutil.which("msgfmt")
+    assert msgfmt, "GNU gettext's msgfmt is needed (./dev test installs it)"
+    result = subprocess.run([msgfmt, "--check", "-o", "/dev/null", str(path)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("path", PO_FILES, ids=[str(p.relative_to(REPO)) for p in PO_FILES])
+def test_babel_and_polib_read_the_same_entries(path: Path) -> None:
+    ours = parse_catalog(path.read_bytes(), "xx", str(path))
+    theirs = {entry.msgid: entry for entry in polib.pofile(str(path)) if entry.msgid}
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert set(ours.entries) == set(theirs)
+    for msgid, entry in ours.entries.items():
+        assert entry.msgstr == theirs[msgid].msgstr
+        assert entry.fuzzy == ("fuzzy" in theirs[msgid].flags)
+        # polib counts an entry from its first comment; diagnostics point at its msgid line.
+        assert entry.line >= theirs[msgid].linenum and lines[entry.line - 1].startswith("msgid ")
+
+
+def test_written_catalog_round_trips_and_passes_msgfmt(tmp_path: Path) -> None:
+    messages = [
+        CatalogMessage('Say "hi" \\ **now**', "Sag „hallo“", (("content/a.md", 3),), ("paragraph",), (), ("machine-translated",)),
+        CatalogMessage("A very long segment " * 8, "Ein sehr langes Segment " * 8, (("content/a.md", 5),)),
+        CatalogMessage("Gone", "Weg", obsolete=True),
+    ]
+    data = format_catalog("de-DE", messages)
+    path = tmp_path / "a.po"
+    path.write_bytes(data)
+    subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(path)], check=True)
+    catalog = parse_catalog(data, "de-DE", "a.po")
+    assert [(e.msgid, e.msgstr, e.origin) for e in catalog.entries.values()] == [
+        ('Say "hi" \\ **now**', "Sag „hallo“", "machine"),
+        ("A very long segment " * 8, "Ein sehr langes Segment " * 8, "human"),
+    ]
+    assert format_catalog("de-DE", messages) == data, "writing is deterministic"
+    assert b"Creation-Date" not in data
+
+
+def test_syntax_error_names_the_line() -> None:
+    data = (REPO / "tests/fixtures/catalogs/bad.syntax.po").read_bytes()
+    with pytest.raises(ContentError) as caught:
+        parse_catalog(data, "de-DE", "locales/de-DE/x.po")
+    diagnostic = caught.value.diagnostics[0]
+    assert (diagnostic.path, diagnostic.line, diagnostic.code) == ("locales/de-DE/x.po", 9, "catalog-syntax")
+
+
+def test_broken_catalog_fails_only_its_page(make_site: Callable[..., Path]) -> None:
+    project = make_site({
+        "content/a.md": article("A", "Hello.\n"),
+        "content/b.md": article("B", "World.\n"),
+        "locales/de-DE/a.po": (REPO / "tests/fixtures/catalogs/bad.syntax.po").read_text(),
+    })
+    result = run_helpgen("build", "--project", project)
+    assert result.code == 1
+    assert "locales/de-DE/a.po:9: error[catalog-syntax]" in result.err
+    assert (project / "site/de-de/b/index.html").is_file()
+    assert (project / "site/en-us/a/index.html").is_file()
+    assert not (project / "site/de-de/a/index.html").exists()
+
+
+UNSAFE = '''\
+msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=UTF-8\\n"
+
+msgid "More than {{ license_threshold }} seats."
+msgstr "Mehr als {{ ''.__class__ }} Plätze."
+
+msgid "Select **Save**."
+msgstr "{% for x in range(9) %}boom{% endfor %}"
+
+msgid "Plain."
+msgstr "Schlicht <script>alert(1)</script>."
+
+msgid "Link [here](https://example.com)."
+msgstr "Link [hier](javascript:alert(1))."
+
+msgid "Missing {{ license_threshold }}."
+msgstr "Fehlt."
+'''
+
+
+def test_unsafe_translations_are_never_rendered(make_site: Callable[..., Path]) -> None:
+    body = "More than {{ license_threshold }} seats.\n\nSelect **Save**.\n\nPlain.\n\nLink [here](https://example.com).\n\nMissing {{ license_threshold }}.\n"
+    project = make_site({"content/a.md": article("A", body), "locales/de-DE/a.po": UNSAFE})
+    result = run_helpgen("build", "--project", project)
+    html = (project / "site/de-de/a/index.html").read_text()
+    assert "__class__" not in html and "boom" not in html and "<script>alert" not in html
+    assert 'href="javascript' not in html
+    assert '<p lang="en-US" class="hg-fallback">More than 25 seats.</p>' in html
+    assert '<p lang="en-US" class="hg-fallback">Select <strong>Save</strong>.</p>' in html
+    assert '<p lang="en-US" class="hg-fallback">Missing 25.</p>' in html
+    assert "locales/de-DE/a.po:5: warning[unsafe-translation]: translation contains template syntax '{{'" in result.err
+    assert "locales/de-DE/a.po:8: warning[unsafe-translation]: translation contains template syntax '{%'" in result.err
+    assert "locales/de-DE/a.po:17: warning[unsafe-translation]: translation misses {{ license_threshold }}" in result.err
+    assert result.code == 0
+    assert run_helpgen("build", "--project", project, "--strict").code == 1
