@@ -30,7 +30,8 @@ def article_paths(config: Config) -> list[str]:
 
 def read_articles(config: Config) -> tuple[list[Article], list[Diagnostic]]:
     """Read every article; a bad one is reported and left out, the others are returned."""
-    articles, problems = [], []
+    articles: list[Article] = []
+    problems: list[Diagnostic] = []
     for path in article_paths(config):
         try:
             articles.append(read_article(config, path))

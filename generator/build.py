@@ -28,7 +28,7 @@ from .pages import (
     static_pages,
 )
 from .paths import iter_files
-from .report import ContentError, Report, error
+from .report import ContentError, Report, error, warning
 from .translate import localize_article
 from .writer import check_output_dir, check_unique_paths, read_previous, write_site
 
@@ -60,6 +60,16 @@ def build_site(config: Config, options: BuildOptions) -> BuildResult:
     org = resolve_profile(config, options.profile)
     articles, problems = read_articles(config)
     result.report.extend(problems)
+    if not config.site_url:
+        result.report.add(
+            warning(
+                config.config_path,
+                0,
+                "site-url",
+                "site_url is not set; sitemap.xml and hreflang "
+                "links use site-relative URLs, which search engines ignore",
+            )
+        )
     localized = localize_all(config, articles, locales, result.report)
     site = make_site(config, locales, articles, localized)
     themes = {
@@ -120,24 +130,22 @@ def localize_all(
     localized = {}
     for article in articles:
         for locale in locales:
-            catalog = read_article_catalog(config, article, locale, report)
-            if catalog is False:
+            try:
+                catalog = read_article_catalog(config, article, locale)
+            except ContentError as exc:
+                report.extend(exc.diagnostics)
                 continue
-            item = localize_article(article, locale, catalog or None, config.variables, config.source_locale)
+            item = localize_article(article, locale, catalog, config.variables, config.source_locale)
             report.extend(item.diagnostics)
             localized[(locale.tag, article.slug)] = item
     return localized
 
 
-def read_article_catalog(config: Config, article: Article, locale: LocaleInfo, report: Report) -> Catalog | None | bool:
-    """Return an article's catalog in `locale` (None when none is needed, False when it is broken)."""
+def read_article_catalog(config: Config, article: Article, locale: LocaleInfo) -> Catalog | None:
+    """Return an article's catalog in `locale`, or None where no catalog is needed."""
     if locale.is_pseudo or locale.tag == config.source_locale:
         return None
-    try:
-        return read_catalog(config, locale.tag, catalog_path(locale.tag, article.path))
-    except ContentError as exc:
-        report.extend(exc.diagnostics)
-        return False
+    return read_catalog(config, locale.tag, catalog_path(locale.tag, article.path))
 
 
 def read_theme_catalog(config: Config, locale: LocaleInfo, report: Report) -> Catalog | None:

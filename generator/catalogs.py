@@ -6,12 +6,11 @@ values; nothing in them is ever evaluated.
 
 from __future__ import annotations
 
-import datetime
 import io
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from babel import Locale
 from babel.messages.catalog import Catalog as BabelCatalog
@@ -119,7 +118,10 @@ class CatalogMessage:
 
 
 def write_catalog(
-    config: Config, locale: str | None, relative_path: str, messages: list[CatalogMessage],
+    config: Config,
+    locale: str | None,
+    relative_path: str,
+    messages: list[CatalogMessage],
     headers: Mapping[str, str] | None = None,
 ) -> bool:
     """Write a PO catalog if its bytes change; return whether the file was written."""

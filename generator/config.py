@@ -262,7 +262,7 @@ class _Checker:
             self.fail(path, "config-type", f"variable '{path[-1]}' has no value")
 
     def org(self, value: Any) -> tuple[OrgField, ...]:
-        fields = []
+        fields: list[OrgField] = []
         for name, spec in self.mapping(("org",), value).items():
             path: tuple[str | int, ...] = ("org", name)
             if not name.isidentifier():
@@ -295,15 +295,8 @@ class _Checker:
             for key, bound in zip(("minimum", "maximum"), bounds, strict=True):
                 if bound is not None and (kind not in ("integer", "number") or not _is_number(bound)):
                     self.fail((*path, key), "config-org", f"{key} is a number, for integer and number fields")
-            fields.append(
-                OrgField(
-                    name,
-                    kind,
-                    *(b if _is_number(b) else None for b in bounds),
-                    tuple(choices),
-                    str(spec.get("description", "")),
-                )
-            )
+            minimum, maximum = (bound if _is_number(bound) else None for bound in bounds)
+            fields.append(OrgField(name, kind, minimum, maximum, tuple(choices), str(spec.get("description", ""))))
         return tuple(fields)
 
     def profiles(self, value: Any, org: tuple[OrgField, ...]) -> dict[str, dict[str, Any]]:

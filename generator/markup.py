@@ -111,18 +111,18 @@ def render_blocks(tokens: Sequence[Token], env: EnvType, context: RenderContext,
 @lru_cache(maxsize=4)
 def _renderer(md: MarkdownIt) -> RendererHTML:
     renderer = RendererHTML(md)
-    renderer.rules.update(
-        {
-            "hg_if": _render_branch_open,
-            "hg_elif": _render_branch_open,
-            "hg_else": _render_branch_open,
-            "hg_endif": lambda tokens, idx, options, env: "</div></div>\n",
-            "link_open": _render_link_open,
-            "image": _render_image,
-            "heading_open": _render_heading_open,
-            "alert_title_open": _render_alert_title,
-        }
-    )
+    # Rules stored directly in `rules` are called as plain functions (tokens, idx, options, env).
+    rules: dict[str, Any] = {
+        "hg_if": _render_branch_open,
+        "hg_elif": _render_branch_open,
+        "hg_else": _render_branch_open,
+        "hg_endif": lambda tokens, idx, options, env: "</div></div>\n",
+        "link_open": _render_link_open,
+        "image": _render_image,
+        "heading_open": _render_heading_open,
+        "alert_title_open": _render_alert_title,
+    }
+    renderer.rules.update(rules)
     return renderer
 
 

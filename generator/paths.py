@@ -15,7 +15,7 @@ def iter_files(root: Path) -> list[str]:
     """Return the files below `root` as sorted POSIX paths relative to it (links not followed)."""
     if not root.is_dir():
         return []
-    found = []
+    found: list[str] = []
     for folder, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         base = Path(folder).relative_to(root)

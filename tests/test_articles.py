@@ -15,7 +15,9 @@ GOOD = article("Good", "# Good\n\n## Section\n\nFine.\n")
 
 def expected(path: Path) -> list[str]:
     lines = path.read_text(encoding="utf-8").splitlines()
-    return [line.removeprefix("<!-- expect: ").removesuffix(" -->") for line in lines if line.startswith("<!-- expect:")]
+    return [
+        line.removeprefix("<!-- expect: ").removesuffix(" -->") for line in lines if line.startswith("<!-- expect:")
+    ]
 
 
 @pytest.mark.parametrize("fixture", FIXTURES, ids=[f.name for f in FIXTURES])

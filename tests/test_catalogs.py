@@ -38,7 +38,9 @@ def test_babel_and_polib_read_the_same_entries(path: Path) -> None:
 
 def test_written_catalog_round_trips_and_passes_msgfmt(tmp_path: Path) -> None:
     messages = [
-        CatalogMessage('Say "hi" \\ **now**', "Sag „hallo“", (("content/a.md", 3),), ("paragraph",), (), ("machine-translated",)),
+        CatalogMessage(
+            'Say "hi" \\ **now**', "Sag „hallo“", (("content/a.md", 3),), ("paragraph",), (), ("machine-translated",)
+        ),
         CatalogMessage("A very long segment " * 8, "Ein sehr langes Segment " * 8, (("content/a.md", 5),)),
         CatalogMessage("Gone", "Weg", obsolete=True),
     ]
@@ -64,11 +66,13 @@ def test_syntax_error_names_the_line() -> None:
 
 
 def test_broken_catalog_fails_only_its_page(make_site: Callable[..., Path]) -> None:
-    project = make_site({
-        "content/a.md": article("A", "Hello.\n"),
-        "content/b.md": article("B", "World.\n"),
-        "locales/de-DE/a.po": (REPO / "tests/fixtures/catalogs/bad.syntax.po").read_text(),
-    })
+    project = make_site(
+        {
+            "content/a.md": article("A", "Hello.\n"),
+            "content/b.md": article("B", "World.\n"),
+            "locales/de-DE/a.po": (REPO / "tests/fixtures/catalogs/bad.syntax.po").read_text(),
+        }
+    )
     result = run_helpgen("build", "--project", project)
     assert result.code == 1
     assert "locales/de-DE/a.po:9: error[catalog-syntax]" in result.err
@@ -77,7 +81,7 @@ def test_broken_catalog_fails_only_its_page(make_site: Callable[..., Path]) -> N
     assert not (project / "site/de-de/a/index.html").exists()
 
 
-UNSAFE = '''\
+UNSAFE = """\
 msgid ""
 msgstr ""
 "Content-Type: text/plain; charset=UTF-8\\n"
@@ -96,11 +100,14 @@ msgstr "Link [hier](javascript:alert(1))."
 
 msgid "Missing {{ license_threshold }}."
 msgstr "Fehlt."
-'''
+"""
 
 
 def test_unsafe_translations_are_never_rendered(make_site: Callable[..., Path]) -> None:
-    body = "More than {{ license_threshold }} seats.\n\nSelect **Save**.\n\nPlain.\n\nLink [here](https://example.com).\n\nMissing {{ license_threshold }}.\n"
+    body = (
+        "More than {{ license_threshold }} seats.\n\nSelect **Save**.\n\nPlain.\n\n"
+        "Link [here](https://example.com).\n\nMissing {{ license_threshold }}.\n"
+    )
     project = make_site({"content/a.md": article("A", body), "locales/de-DE/a.po": UNSAFE})
     result = run_helpgen("build", "--project", project)
     html = (project / "site/de-de/a/index.html").read_text()
@@ -111,6 +118,8 @@ def test_unsafe_translations_are_never_rendered(make_site: Callable[..., Path]) 
     assert '<p lang="en-US" class="hg-fallback">Missing 25.</p>' in html
     assert "locales/de-DE/a.po:5: warning[unsafe-translation]: translation contains template syntax '{{'" in result.err
     assert "locales/de-DE/a.po:8: warning[unsafe-translation]: translation contains template syntax '{%'" in result.err
-    assert "locales/de-DE/a.po:17: warning[unsafe-translation]: translation misses {{ license_threshold }}" in result.err
+    assert (
+        "locales/de-DE/a.po:17: warning[unsafe-translation]: translation misses {{ license_threshold }}" in result.err
+    )
     assert result.code == 0
     assert run_helpgen("build", "--project", project, "--strict").code == 1

@@ -1,0 +1,83 @@
+"""The site is swapped in whole; earlier output survives failures; protected folders are refused."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from generator.model import Page
+from generator.report import ContentError
+from generator.writer import MARKER, check_output_dir, check_unique_paths, write_site
+from tests.conftest import article, run_helpgen
+
+
+def test_refuses_to_write_over_the_project_or_its_inputs(make_site: Callable[..., Path]) -> None:
+    project = make_site({"content/a.md": article("A", "Text.\n")})
+    for out in (project, project / "content", project / "locales", Path("/"), project.parent):
+        result = run_helpgen("build", "--project", project, "--out", out)
+        assert result.code == 2, out
+        assert "error[output-refused]" in result.err
+    assert (project / "content/a.md").is_file()
+
+
+def test_refuses_a_non_empty_folder_it_did_not_create(make_site: Callable[..., Path], tmp_path: Path) -> None:
+    project = make_site({"content/a.md": article("A", "Text.\n")})
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "notes.txt").write_text("mine")
+    result = run_helpgen("build", "--project", project, "--out", precious)
+    assert result.code == 2
+    assert "was not built by helpgen" in result.err
+    assert (precious / "notes.txt").read_text() == "mine"
+
+
+def test_config_error_leaves_previous_site_untouched(make_site: Callable[..., Path]) -> None:
+    project = make_site({"content/a.md": article("A", "Text.\n")})
+    assert run_helpgen("build", "--project", project).code == 0
+    before = (project / "site/en-us/a/index.html").read_bytes()
+    (project / "helpgen.yaml").write_text("locales: [en-US]\nbogus: 1\n")
+    result = run_helpgen("build", "--project", project)
+    assert result.code == 2
+    assert "helpgen.yaml:2: error[config-unknown-key]: unknown setting 'bogus'" in result.err
+    assert (project / "site/en-us/a/index.html").read_bytes() == before
+
+
+def test_a_page_that_fails_keeps_its_previous_version(make_site: Callable[..., Path]) -> None:
+    project = make_site({"content/a.md": article("A", "Text.\n"), "content/b.md": article("B", "Other.\n")})
+    assert run_helpgen("build", "--project", project).code == 0
+    before = (project / "site/en-us/a/index.html").read_bytes()
+    (project / "content/a.md").write_text(article("A", "{% if org.nope %}\nx\n{% endif %}\n"))
+    (project / "content/b.md").write_text(article("B", "Changed.\n"))
+    result = run_helpgen("build", "--project", project)
+    assert result.code == 1
+    assert "content/a.md:4: error[condition]: unknown org field 'org.nope'" in result.err
+    assert "2 failed (2 kept from the previous build)" in result.err
+    assert (project / "site/en-us/a/index.html").read_bytes() == before
+    assert "Changed." in (project / "site/en-us/b/index.html").read_text()
+
+
+def test_write_site_replaces_the_whole_folder(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    write_site(out, [Page("a/index.html", b"one", "x"), Page("b.txt", b"two", "y")])
+    write_site(out, [Page("a/index.html", b"three", "x")])
+    assert sorted(p.name for p in out.rglob("*")) == sorted([MARKER, "a", "index.html"])
+    assert (out / "a/index.html").read_bytes() == b"three"
+    assert [p.name for p in tmp_path.iterdir()] == ["site"], "no staging folders are left behind"
+
+
+def test_two_sources_for_one_path_are_refused() -> None:
+    pages = [Page("x/index.html", b"1", "content/x.md"), Page("x/index.html", b"2", "content/x/index.md")]
+    assert check_unique_paths(pages) == ["content/x.md and content/x/index.md both write x/index.html"]
+
+
+def test_check_output_dir_accepts_a_new_or_own_folder(tmp_path: Path) -> None:
+    check_output_dir(tmp_path / "new", tmp_path / "project")
+    own = tmp_path / "own"
+    own.mkdir()
+    (own / MARKER).write_text("")
+    (own / "old.html").write_text("")
+    check_output_dir(own, tmp_path / "project")
+    with pytest.raises(ContentError):
+        check_output_dir(tmp_path / "project", tmp_path / "project")
