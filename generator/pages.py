@@ -164,6 +164,7 @@ def render_article_page(localized: LocalizedArticle, body: str, site: Site, them
         "title": localized.title,
         "description": localized.description,
         "body": Markup(body),
+        "translated": f"{localized.completeness:.2f}",
         "body_has_h1": "<h1" in body,
         "alternates": alternates(site, slug, path_of, root),
         "languages": language_links(site, locale, path_of, root),
