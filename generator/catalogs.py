@@ -15,7 +15,7 @@ from pathlib import Path
 from babel import Locale
 from babel.messages.catalog import Catalog as BabelCatalog
 from babel.messages.catalog import Message
-from babel.messages.pofile import PoFileError, read_po, write_po
+from babel.messages.pofile import PoFileError, read_po, unescape, write_po
 
 from .config import Config
 from .model import HUMAN, MACHINE, MEMORY, Catalog, CatalogEntry
@@ -203,3 +203,76 @@ def _babel_locale_or_none(locale: str | None) -> Locale | None:
     if not locale or locale in PSEUDO_LOCALES:
         return None
     return Locale.parse(locale, sep="-")
+
+
+_HEADER = re.compile(r'\A(?:#[^\n]*\n|\s*\n)*msgid ""\nmsgstr ((?:"(?:[^"\\]|\\.)*"\s*\n?)+)')
+
+
+def read_header(data: bytes) -> dict[str, str]:
+    """Return the header fields of PO bytes as written (Babel rewrites some of them)."""
+    match = _HEADER.match(data.decode("utf-8-sig", errors="replace"))
+    if not match:
+        return {}
+    text = "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', match.group(1)))
+    text = text.encode("utf-8").decode("unicode_escape").encode("latin-1").decode("utf-8")
+    fields = {}
+    for line in text.split("\n"):
+        key, sep, value = line.partition(":")
+        if sep and key.strip():
+            fields[key.strip()] = value.strip()
+    return fields
+
+
+def read_messages(data: bytes, relative_path: str) -> list[CatalogMessage]:
+    """Return every message of PO bytes, obsolete ones last, with all a translator wrote."""
+    parse_catalog(data, "", relative_path)  # refuses what msgfmt would refuse, with the line
+    catalog = read_po(io.BytesIO(data), abort_invalid=True)
+    messages = []
+    for message, obsolete in [(m, False) for m in catalog] + [(m, True) for m in catalog.obsolete.values()]:
+        if not message.id or isinstance(message.id, tuple | list):
+            continue
+        comments, previous_id = split_previous_msgid(message.user_comments)
+        messages.append(
+            CatalogMessage(
+                msgid=message.id,
+                msgstr=message.string if isinstance(message.string, str) else "",
+                locations=tuple(message.locations),
+                auto_comments=tuple(message.auto_comments),
+                user_comments=comments,
+                flags=tuple(sorted(message.flags)),
+                previous_id=previous_id,
+                obsolete=obsolete,
+            )
+        )
+    return messages
+
+
+def split_previous_msgid(user_comments: list[str]) -> tuple[tuple[str, ...], str]:
+    """Return (translator comments, previous msgid) from Babel's comments.
+
+    Babel (2.18) reads the `#| msgid "…"` lines that msgmerge and helpgen write as ordinary
+    comments starting with '|'; this takes them back out.
+    """
+    comments, previous, in_msgid = [], [], False
+    for comment in user_comments:
+        if not comment.startswith("|"):
+            comments.append(comment)
+            continue
+        line = comment[1:].strip()
+        if line.startswith("msgid "):
+            in_msgid, line = True, line[len("msgid ") :].strip()
+        elif line.startswith(("msgid_plural", "msgctxt")):
+            in_msgid = False
+            continue
+        if in_msgid and line.startswith('"') and line.endswith('"'):
+            previous.append(unescape(line))
+    return tuple(comments), "".join(previous)
+
+
+def read_existing(config: Config, relative_path: str) -> tuple[dict[str, str], list[CatalogMessage]]:
+    """Return the header and messages of a catalog file, or empty ones if it does not exist yet."""
+    file = config.project_dir / relative_path
+    if not file.is_file():
+        return {}, []
+    data = file.read_bytes()
+    return read_header(data), read_messages(data, relative_path)

@@ -9,6 +9,7 @@ import time
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from .report import ContentError, Report
 
@@ -93,6 +94,35 @@ def make_parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--strict", action="store_true", help="fail (exit 1) on warnings too, as CI should")
     build.set_defaults(run=run_build)
+
+    extract = commands.add_parser(
+        "extract",
+        parents=[common],
+        help="write the translation templates (POT) into locales/",
+        description="Write one gettext template per article (locales/<article>.pot) and one for the theme's UI "
+        "strings (locales/_theme.pot). Each entry has its location and a comment with the kind of "
+        "text and the value of every placeholder. Files whose content is unchanged are not touched.",
+    )
+    extract.set_defaults(run=run_extract)
+
+    update = commands.add_parser(
+        "update",
+        parents=[common],
+        help="create or update the catalogs of every locale",
+        description="Bring locales/<locale>/*.po up to date with the articles, as msgmerge does: new segments are "
+        "added untranslated (or pre-filled from the locale's other catalogs, flagged fuzzy and "
+        "translation-memory), a changed segment keeps its translation as fuzzy with the previous "
+        "msgid, a removed segment's translation becomes obsolete (#~). No translation is ever dropped; "
+        "running it twice changes nothing.",
+    )
+    update.add_argument(
+        "--locale",
+        action="append",
+        default=[],
+        metavar="L",
+        help="update only this locale; repeatable (default: every translated locale)",
+    )
+    update.set_defaults(run=run_update)
     return parser
 
 
@@ -131,3 +161,48 @@ def run_build(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return EXIT_CONTENT if result.failed or result.report.failed(args.strict) else EXIT_OK
+
+
+def run_extract(args: argparse.Namespace) -> int:
+    """Run `helpgen extract`."""
+    from .config import read_config
+    from .update import extract_templates
+
+    result = extract_templates(read_config(args.project.resolve()))
+    return finish_update(result, "templates")
+
+
+def run_update(args: argparse.Namespace) -> int:
+    """Run `helpgen update`."""
+    from .config import read_config
+    from .report import error
+    from .update import update_catalogs
+
+    config = read_config(args.project.resolve())
+    for tag in args.locale:
+        if tag not in config.locales[1:]:
+            known = ", ".join(config.locales[1:]) or "none"
+            raise ContentError(
+                [
+                    error(
+                        config.config_path,
+                        0,
+                        "unknown-locale",
+                        f"{tag} is not a translated locale of this site",
+                        f"known: {known}",
+                    )
+                ]
+            )
+    return finish_update(update_catalogs(config, tuple(args.locale)), "catalogs")
+
+
+def finish_update(result: Any, what: str) -> int:
+    """Print what an extract or update did and return its exit code."""
+    print_report(result.report)
+    for path in result.written:
+        print(f"wrote {path}")
+    print(
+        f"helpgen: {len(result.written)} {what} written, {len(result.unchanged)} unchanged; {result.report.summary()}",
+        file=sys.stderr,
+    )
+    return EXIT_CONTENT if result.report.failed() else EXIT_OK

@@ -1,0 +1,141 @@
+"""`helpgen extract` and `helpgen update`: catalogs that update safely, as msgmerge does."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import polib
+
+from tests.conftest import article, run_helpgen
+
+BODY = """\
+# Cancel your subscription
+
+Go to **Billing** and select {{ license_threshold }} seats.
+
+Select **Cancel**.
+
+Keep your data.
+"""
+TRANSLATED = {
+    "Cancel your subscription": "Ihr Abonnement kündigen",
+    "Go to **Billing** and select {{ license_threshold }} seats.": "Wechseln Sie zu **Abrechnung** und wählen Sie {{ license_threshold }} Plätze.",
+    "Select **Cancel**.": "Wählen Sie **Kündigen** aus.",
+    "Keep your data.": "Behalten Sie Ihre Daten.",
+}
+
+
+def translated_project(make_site: Callable[..., Path]) -> Path:
+    project = make_site({"content/cancel.md": article("Cancel your subscription", BODY)})
+    assert run_helpgen("update", "--project", project).code == 0
+    po = polib.pofile(str(project / "locales/de-DE/cancel.po"))
+    for entry in po:
+        entry.msgstr = TRANSLATED[entry.msgid]
+    po.save()
+    assert run_helpgen("update", "--project", project).code == 0  # helpgen's own formatting
+    return project
+
+
+def catalog(project: Path) -> polib.POFile:
+    return polib.pofile(str(project / "locales/de-DE/cancel.po"))
+
+
+def edit_article(project: Path, old: str, new: str) -> None:
+    path = project / "content/cancel.md"
+    path.write_text(path.read_text().replace(old, new))
+
+
+def test_extract_writes_templates_with_locations_and_context(make_site: Callable[..., Path]) -> None:
+    project = make_site({"content/cancel.md": article("Cancel your subscription", BODY)})
+    result = run_helpgen("extract", "--project", project)
+    assert result.code == 0, result.err
+    pot = polib.pofile(str(project / "locales/cancel.pot"))
+    entries = {e.msgid: e for e in pot}
+    assert list(entries) == list(TRANSLATED)
+    assert entries["Cancel your subscription"].occurrences == [("content/cancel.md", "2"), ("content/cancel.md", "4")]
+    assert entries["Cancel your subscription"].comment == "title, heading"
+    seats = entries["Go to **Billing** and select {{ license_threshold }} seats."]
+    assert seats.comment == "paragraph\nlicense_threshold = 25"
+    theme = {e.msgid for e in polib.pofile(str(project / "locales/_theme.pot"))}
+    assert {"Skip to content", "Read the original", "Help Center", "Note"} <= theme
+    subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(project / "locales/cancel.pot")], check=True)
+
+
+def test_update_twice_changes_nothing(make_site: Callable[..., Path]) -> None:
+    project = translated_project(make_site)
+    before = {p: p.read_bytes() for p in (project / "locales").rglob("*.po")}
+    result = run_helpgen("update", "--project", project)
+    assert "0 catalogs written" in result.err
+    assert {p: p.read_bytes() for p in (project / "locales").rglob("*.po")} == before
+    for path in before:
+        subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(path)], check=True)
+
+
+def test_changed_source_keeps_translation_as_fuzzy_and_revert_restores_it(make_site: Callable[..., Path]) -> None:
+    project = translated_project(make_site)
+    original = (project / "locales/de-DE/cancel.po").read_bytes()
+    edit_article(project, "Select **Cancel**.", "Then select **Cancel subscription**.")
+    assert run_helpgen("update", "--project", project).code == 0
+    entry = catalog(project).find("Then select **Cancel subscription**.")
+    assert entry is not None
+    assert entry.msgstr == "Wählen Sie **Kündigen** aus."
+    assert "fuzzy" in entry.flags
+    assert entry.previous_msgid == "Select **Cancel**."
+    assert catalog(project).find("Select **Cancel**.") is None
+    edit_article(project, "Then select **Cancel subscription**.", "Select **Cancel**.")
+    assert run_helpgen("update", "--project", project).code == 0
+    assert (project / "locales/de-DE/cancel.po").read_bytes() == original
+
+
+def test_removed_segment_becomes_obsolete_and_comes_back(make_site: Callable[..., Path]) -> None:
+    project = translated_project(make_site)
+    original = (project / "locales/de-DE/cancel.po").read_bytes()
+    edit_article(project, "Keep your data.\n", "")
+    assert run_helpgen("update", "--project", project).code == 0
+    obsolete = catalog(project).obsolete_entries()
+    assert [(e.msgid, e.msgstr) for e in obsolete] == [("Keep your data.", "Behalten Sie Ihre Daten.")]
+    assert '#~ msgid "Keep your data."' in (project / "locales/de-DE/cancel.po").read_text()
+    edit_article(project, "Select **Cancel**.\n", "Select **Cancel**.\n\nKeep your data.\n")
+    assert run_helpgen("update", "--project", project).code == 0
+    assert (project / "locales/de-DE/cancel.po").read_bytes() == original
+
+
+def test_new_segment_is_prefilled_from_translation_memory(make_site: Callable[..., Path]) -> None:
+    project = translated_project(make_site)
+    (project / "content/other.md").write_text(article("Other", "Select **Cancel**.\n\nBrand new text.\n"))
+    assert run_helpgen("update", "--project", project).code == 0
+    other = polib.pofile(str(project / "locales/de-DE/other.po"))
+    reused = other.find("Select **Cancel**.")
+    assert reused is not None and reused.msgstr == "Wählen Sie **Kündigen** aus."
+    assert reused.flags == ["fuzzy", "translation-memory"]
+    fresh = other.find("Brand new text.")
+    assert fresh is not None and fresh.msgstr == "" and fresh.flags == []
+
+
+def test_translator_comments_and_headers_survive(make_site: Callable[..., Path]) -> None:
+    project = translated_project(make_site)
+    path = project / "locales/de-DE/cancel.po"
+    text = path.read_text()
+    text = text.replace('"Last-Translator: \\n"', '"Last-Translator: Anna <anna@example.com>\\n"')
+    text = text.replace(
+        "#. paragraph\n#: content/cancel.md:10", "# check with legal\n#. paragraph\n#: content/cancel.md:10"
+    )
+    path.write_text(text)
+    assert run_helpgen("update", "--project", project).code == 0
+    po = catalog(project)
+    assert po.metadata["Last-Translator"] == "Anna <anna@example.com>"
+    entry = po.find("Keep your data.")
+    assert entry is not None and entry.tcomment == "check with legal"
+
+
+def test_unreadable_catalog_is_reported_and_left_alone(make_site: Callable[..., Path]) -> None:
+    project = translated_project(make_site)
+    path = project / "locales/de-DE/cancel.po"
+    broken = path.read_text() + '\nmsgid "x\n'
+    path.write_text(broken)
+    result = run_helpgen("update", "--project", project)
+    assert result.code == 1
+    assert "locales/de-DE/cancel.po:" in result.err and "error[catalog-syntax]" in result.err
+    assert path.read_text() == broken
