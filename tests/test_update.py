@@ -21,7 +21,9 @@ Keep your data.
 """
 TRANSLATED = {
     "Cancel your subscription": "Ihr Abonnement kündigen",
-    "Go to **Billing** and select {{ license_threshold }} seats.": "Wechseln Sie zu **Abrechnung** und wählen Sie {{ license_threshold }} Plätze.",
+    "Go to **Billing** and select {{ license_threshold }} seats.": (
+        "Wechseln Sie zu **Abrechnung** und wählen Sie {{ license_threshold }} Plätze."
+    ),
     "Select **Cancel**.": "Wählen Sie **Kündigen** aus.",
     "Keep your data.": "Behalten Sie Ihre Daten.",
 }
