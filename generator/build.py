@@ -135,7 +135,8 @@ def localize_all(
             except ContentError as exc:
                 report.extend(exc.diagnostics)
                 continue
-            item = localize_article(article, locale, catalog, config.variables, config.source_locale)
+            policy = config.policy(locale.tag)
+            item = localize_article(article, locale, catalog, config.variables, config.source_locale, policy)
             report.extend(item.diagnostics)
             localized[(locale.tag, article.slug)] = item
     return localized
@@ -169,7 +170,8 @@ def make_site(
     ordered = sorted(articles, key=lambda a: (a.order is None, a.order or 0, a.title.casefold(), a.slug))
     titles = {key: item.title for key, item in localized.items()}
     anchors = {article.slug: article.anchors for article in articles}
-    return Site(config, tuple(locales), tuple(a.slug for a in ordered), titles, anchors)
+    unpublished = frozenset(key for key, item in localized.items() if not item.published)
+    return Site(config, tuple(locales), tuple(a.slug for a in ordered), titles, anchors, unpublished)
 
 
 def render_page(

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -41,7 +41,27 @@ SCHEMA: tuple[Option, ...] = (
     Option("org", "mapping", {}, "The organization-state schema that conditions may test (org.<field>)."),
     Option("profiles", "mapping", {}, "Named organization states for previews and --profile builds."),
     Option("default_profile", "string", None, "Profile whose branches show without JavaScript or org state."),
+    Option("policy", "mapping", {}, "What the build shows per locale: `default:` and `<locale>:` policies."),
 )
+
+POLICY_KEYS = {
+    "fuzzy": ("source", "translation"),
+    "machine": ("translation", "source"),
+    "min_completeness": (),
+}
+
+
+@dataclass(frozen=True)
+class LocalePolicy:
+    """What the build does with one locale's unfinished translations."""
+
+    #: `source`: a fuzzy entry shows the source text; `translation`: its translation, with a notice.
+    fuzzy: str = "source"
+    #: `translation`: machine translations show, with a notice; `source`: the source text shows instead.
+    machine: str = "translation"
+    #: Below this share of translated segments (0 to 1) a page is not published in the locale.
+    min_completeness: float = 0.0
+
 
 ORG_FIELD_KEYS = {
     "type": "integer, number, boolean or string",
@@ -79,7 +99,12 @@ class Config:
     org: tuple[OrgField, ...] = ()
     profiles: Mapping[str, Mapping[str, Any]] = field(default_factory=lambda: MappingProxyType({}))
     default_profile: str | None = None
+    policies: Mapping[str, LocalePolicy] = field(default_factory=lambda: MappingProxyType({}))
     config_path: str = CONFIG_NAME
+
+    def policy(self, locale: str) -> LocalePolicy:
+        """Return the policy of one locale (its own, else `default`, else the built-in one)."""
+        return self.policies.get(locale) or self.policies.get("default") or LocalePolicy()
 
     @property
     def all_locales(self) -> tuple[str, ...]:
@@ -159,6 +184,7 @@ def parse_config(document: YamlDocument, project_dir: Path) -> Config:
     org = checker.org(values["org"])
     profiles = checker.profiles(values["profiles"], org)
     default_profile = checker.default_profile(values["default_profile"], profiles)
+    policies = checker.policies(values["policy"], locales)
     for key in ("site_name", "site_url"):
         if not isinstance(values[key], str):
             checker.fail((key,), "config-type", f"'{key}' must be text")
@@ -175,6 +201,7 @@ def parse_config(document: YamlDocument, project_dir: Path) -> Config:
         org=org,
         profiles=MappingProxyType({name: MappingProxyType(state) for name, state in sorted(profiles.items())}),
         default_profile=default_profile,
+        policies=MappingProxyType(policies),
     )
 
 
@@ -320,6 +347,40 @@ class _Checker:
                 self.fail(("profiles", name), "config-profile", f"profile '{name}' does not set org field '{missing}'")
             profiles[name] = state
         return profiles
+
+    def policies(self, value: Any, locales: tuple[str, ...]) -> dict[str, LocalePolicy]:
+        policies = {}
+        items = sorted(self.mapping(("policy",), value).items(), key=lambda item: item[0] != "default")
+        for name, spec in items:
+            path: tuple[str | int, ...] = ("policy", name)
+            if name != "default" and name not in locales:
+                self.fail(
+                    path,
+                    "config-policy",
+                    f"policy for '{name}', which is not in locales",
+                    _did_you_mean(name, ["default", *locales]),
+                )
+            spec = self.mapping(path, spec)
+            for key, item in spec.items():
+                choices = POLICY_KEYS.get(key)
+                if choices is None:
+                    self.fail(
+                        (*path, key),
+                        "config-unknown-key",
+                        f"unknown policy setting '{key}'",
+                        _did_you_mean(key, POLICY_KEYS),
+                    )
+                elif choices and item not in choices:
+                    self.fail((*path, key), "config-policy", f"'{key}' is one of: {', '.join(choices)}")
+                elif not choices and (not _is_number(item) or not 0 <= item <= 1):
+                    self.fail((*path, key), "config-policy", f"'{key}' is a share from 0 to 1, such as 0.8")
+            base = policies.get("default", LocalePolicy())
+            known = {key: item for key, item in spec.items() if key in POLICY_KEYS}
+            try:
+                policies[name] = replace(base, **known)
+            except TypeError:
+                continue
+        return policies
 
     def default_profile(self, value: Any, profiles: dict[str, Any]) -> str | None:
         if value is None:

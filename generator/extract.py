@@ -95,5 +95,7 @@ def _extract_template(path: Path) -> Iterable[tuple[int, str]]:
     with path.open("rb") as handle:
         data = io.BytesIO(handle.read())
     for line, _function, message, _comments in babel_extract(data, ("_", "gettext"), [], options):
-        if isinstance(message, str) and message:
-            yield line, message
+        # A call with keyword arguments comes back as (message, None, …).
+        text = message if isinstance(message, str) else next((m for m in message if isinstance(m, str)), "")
+        if text:
+            yield line, text

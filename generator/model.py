@@ -84,7 +84,9 @@ class LocalizedArticle:
     texts: Mapping[str, str]
     fallbacks: frozenset[str] = frozenset()
     machine: frozenset[str] = frozenset()
+    unreviewed: frozenset[str] = frozenset()
     diagnostics: tuple[Diagnostic, ...] = ()
+    published: bool = True
 
     @property
     def title(self) -> str:
@@ -105,6 +107,11 @@ class LocalizedArticle:
     def completeness(self) -> float:
         """Return the share of distinct segments shown translated, from 0 to 1."""
         return self.translated / len(self.texts) if self.texts else 1.0
+
+    @property
+    def shows_source(self) -> bool:
+        """Return whether any segment shows source-language text."""
+        return bool(self.fallbacks) and not self.locale.is_pseudo
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,11 @@ class Site:
     slugs: tuple[str, ...]
     titles: Mapping[tuple[str, str], str]
     anchors: Mapping[str, frozenset[str]]
+    unpublished: frozenset[tuple[str, str]] = frozenset()
+
+    def published(self, locale: LocaleInfo, slug: str) -> bool:
+        """Return whether an article is published in a locale (built, and complete enough)."""
+        return (locale.tag, slug) in self.titles and (locale.tag, slug) not in self.unpublished
 
     @property
     def source(self) -> LocaleInfo:
@@ -114,7 +119,7 @@ def alternates(site: Site, slug: str | None, path_of: Callable[[LocaleInfo], str
     links = [
         {"hreflang": locale.tag, "href": (base or root) + path_of(locale)}
         for locale in site.public_locales
-        if slug is None or (locale.tag, slug) in site.titles
+        if slug is None or site.published(locale, slug)
     ]
     default = next((link for link in links if link["hreflang"] == site.source.tag), None)
     if default:
@@ -170,7 +175,9 @@ def render_article_page(localized: LocalizedArticle, body: str, site: Site, them
         "languages": language_links(site, locale, path_of, root),
         "navigation": navigation(site, locale, root, slug),
         "machine_translated": bool(localized.machine),
-        "partly_untranslated": bool(localized.fallbacks) and not locale.is_pseudo,
+        "partly_untranslated": localized.shows_source and localized.published,
+        "unreviewed": bool(localized.unreviewed),
+        "unpublished": not localized.published,
         "source_href": root + path_of(site.source),
         "org_config": Markup(org_config(site.config)) if has_conditions else "",
     }
@@ -248,7 +255,7 @@ def render_sitemap(site: Site) -> Page:
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">',
     ]
     for slug in site.slugs:
-        published = [locale for locale in site.public_locales if (locale.tag, slug) in site.titles]
+        published = [locale for locale in site.public_locales if site.published(locale, slug)]
         for locale in published:
             lines.append(f"<url><loc>{escape(base + _directory_url(page_path(locale, slug)))}</loc>")
             for other in published:

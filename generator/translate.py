@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
+from .config import LocalePolicy
 from .locales import LocaleInfo
 from .model import MACHINE, Article, Catalog, CatalogEntry, LocalizedArticle
 from .placeholders import fill, find_placeholders, stray_template_syntax
@@ -25,11 +27,14 @@ def localize_article(
     catalog: Catalog | None,
     variables: Mapping[str, Any],
     source_locale: str,
+    policy: LocalePolicy | None = None,
 ) -> LocalizedArticle:
-    """Return the text of every segment of `article` in `locale`, placeholders filled."""
+    """Return the text of every segment of `article` in `locale`, placeholders filled, as the policy says."""
+    policy = policy or LocalePolicy()
     texts: dict[str, str] = {}
     fallbacks: set[str] = set()
     machine: set[str] = set()
+    unreviewed: set[str] = set()
     diagnostics: list[Diagnostic] = []
     for segment in article.segments:
         msgid = segment.msgid
@@ -41,26 +46,55 @@ def localize_article(
             text = pseudo_localize(msgid)
         else:
             entry = catalog.entries.get(msgid) if catalog else None
-            problem = check_translation(msgid, entry) if entry else None
-            if problem and catalog:
-                diagnostics.append(
-                    warning(
-                        catalog.path,
-                        entry.line if entry else 0,
-                        "unsafe-translation",
-                        problem,
-                        "the source text is shown instead",
-                    )
-                )
-            if entry is None or problem or not entry.msgstr or entry.fuzzy:
+            text = choose_text(msgid, entry, policy, catalog.path if catalog else "", diagnostics)
+            if text is None:
                 text = msgid
                 fallbacks.add(msgid)
-            else:
-                text = entry.msgstr
+            elif entry is not None:
                 if entry.origin == MACHINE:
                     machine.add(msgid)
+                if entry.fuzzy:
+                    unreviewed.add(msgid)
         texts[msgid] = fill(text, variables, locale.babel)
-    return LocalizedArticle(article, locale, texts, frozenset(fallbacks), frozenset(machine), tuple(diagnostics))
+    localized = LocalizedArticle(
+        article, locale, texts, frozenset(fallbacks), frozenset(machine), frozenset(unreviewed), tuple(diagnostics)
+    )
+    if localized.completeness < policy.min_completeness:
+        return unpublished(localized, variables)
+    return localized
+
+
+def choose_text(
+    msgid: str, entry: CatalogEntry | None, policy: LocalePolicy, catalog_path: str, diagnostics: list[Diagnostic]
+) -> str | None:
+    """Return the translation a segment shows, or None when it shows its source text."""
+    if entry is None or not entry.msgstr:
+        return None
+    problem = check_translation(msgid, entry)
+    if problem:
+        diagnostics.append(
+            warning(catalog_path, entry.line, "unsafe-translation", problem, "the source text is shown instead")
+        )
+        return None
+    if entry.fuzzy and policy.fuzzy == "source":
+        return None
+    if entry.origin == MACHINE and policy.machine == "source":
+        return None
+    return entry.msgstr
+
+
+def unpublished(localized: LocalizedArticle, variables: Mapping[str, Any]) -> LocalizedArticle:
+    """Return a page below its locale's minimum completeness: the source text throughout."""
+    source = localized.locale
+    texts = {msgid: fill(msgid, variables, source.babel) for msgid in localized.texts}
+    return replace(
+        localized,
+        texts=texts,
+        fallbacks=frozenset(texts),
+        machine=frozenset(),
+        unreviewed=frozenset(),
+        published=False,
+    )
 
 
 def check_translation(msgid: str, entry: CatalogEntry) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 import json
 import re
 import shutil
@@ -185,3 +186,84 @@ def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
     first = tree_digest(project / "site")
     assert run_helpgen("build", "--project", project, "--out", tmp_path / "again").code == 0
     assert tree_digest(tmp_path / "again") == first
+
+
+POLICY_PO = """\
+msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=UTF-8\\n"
+
+msgid "Title"
+msgstr "Titel"
+
+#, fuzzy
+msgid "Unreviewed."
+msgstr "Ungeprüft."
+
+#, machine-translated
+msgid "By machine."
+msgstr "Maschinell."
+"""
+
+
+def policy_site(make_site: Callable[..., Path], policy: str) -> Path:
+    from tests.conftest import BASIC_CONFIG, article
+
+    return make_site(
+        {
+            "helpgen.yaml": BASIC_CONFIG + "site_url: https://h.example/\n" + policy,
+            "content/a.md": article("Title", "Unreviewed.\n\nBy machine.\n\nMissing.\n"),
+            "content/b.md": article("B", "Other.\n"),
+            "locales/de-DE/a.po": POLICY_PO,
+            "locales/de-DE/b.po": 'msgid "B"\nmsgstr "B"\n\nmsgid "Other."\nmsgstr "Andere."\n',
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("policy", "shown", "hidden"),
+    [
+        (
+            "",
+            ["Titel", "Maschinell.", "This page was translated by machine.", "Parts of this page are not translated"],
+            ["Ungeprüft.", "not been reviewed"],
+        ),
+        (
+            "policy: {default: {fuzzy: translation}}\n",
+            ["Ungeprüft.", "Parts of this translation have not been reviewed"],
+            [],
+        ),
+        (
+            "policy: {de-DE: {machine: source}}\n",
+            ["By machine.", "Unreviewed."],
+            ["Maschinell.", "translated by machine"],
+        ),
+    ],
+)
+def test_policy_decides_what_fuzzy_and_machine_segments_show(
+    make_site: Callable[..., Path], policy: str, shown: list[str], hidden: list[str]
+) -> None:
+    project = policy_site(make_site, policy)
+    result = run_helpgen("build", "--project", project)
+    assert result.code == 0, result.err
+    html = read(project / "site", "de-de/a/index.html")
+    for text in shown:
+        assert text in html
+    for text in hidden:
+        assert text not in html
+
+
+def test_page_below_minimum_completeness_is_not_published(make_site: Callable[..., Path]) -> None:
+    project = policy_site(make_site, "policy: {de-DE: {min_completeness: 0.9}}\n")
+    assert run_helpgen("build", "--project", project).code == 0
+    site = project / "site"
+    html = read(site, "de-de/a/index.html")
+    assert "This article is not available in Deutsch (Deutschland) yet" in html
+    assert "Maschinell." not in html and "Titel" not in html
+    assert '<meta name="robots" content="noindex">' in html
+    alternates = [
+        a["hreflang"] for t, a in elements(read(site, "en-us/a/index.html")) if t == "link" and a.get("hreflang")
+    ]
+    assert alternates == ["en-US", "x-default"]
+    sitemap = read(site, "sitemap.xml")
+    assert "de-de/a/" not in sitemap and "https://h.example/de-de/b/" in sitemap
