@@ -349,7 +349,7 @@ class _Checker:
         return profiles
 
     def policies(self, value: Any, locales: tuple[str, ...]) -> dict[str, LocalePolicy]:
-        policies = {}
+        policies: dict[str, LocalePolicy] = {}
         items = sorted(self.mapping(("policy",), value).items(), key=lambda item: item[0] != "default")
         for name, spec in items:
             path: tuple[str | int, ...] = ("policy", name)

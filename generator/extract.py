@@ -96,6 +96,6 @@ def _extract_template(path: Path) -> Iterable[tuple[int, str]]:
         data = io.BytesIO(handle.read())
     for line, _function, message, _comments in babel_extract(data, ("_", "gettext"), [], options):
         # A call with keyword arguments comes back as (message, None, …).
-        text = message if isinstance(message, str) else next((m for m in message if isinstance(m, str)), "")
+        text = message if isinstance(message, str) else next((m for m in message or () if isinstance(m, str)), "")
         if text:
             yield line, text

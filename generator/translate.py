@@ -46,9 +46,9 @@ def localize_article(
             text = pseudo_localize(msgid)
         else:
             entry = catalog.entries.get(msgid) if catalog else None
-            text = choose_text(msgid, entry, policy, catalog.path if catalog else "", diagnostics)
-            if text is None:
-                text = msgid
+            chosen = choose_text(msgid, entry, policy, catalog.path if catalog else "", diagnostics)
+            text = msgid if chosen is None else chosen
+            if chosen is None:
                 fallbacks.add(msgid)
             elif entry is not None:
                 if entry.origin == MACHINE:
