@@ -123,6 +123,19 @@ def make_parser() -> argparse.ArgumentParser:
         help="update only this locale; repeatable (default: every translated locale)",
     )
     update.set_defaults(run=run_update)
+
+    stats = commands.add_parser(
+        "stats",
+        parents=[common],
+        help="show translation progress per locale and article",
+        description="Count segments and source words translated, fuzzy, untranslated and machine-translated, per "
+        "locale and per article, with each article's completeness and whether the locale's policy "
+        "publishes it. The HTML form is a sortable status page whose links lead to the catalogs "
+        "(relative to the project folder).",
+    )
+    stats.add_argument("--locale", action="append", default=[], metavar="L", help="only this locale; repeatable")
+    stats.add_argument("--format", choices=("text", "json", "html"), default="text", help="output format")
+    stats.set_defaults(run=run_stats)
     return parser
 
 
@@ -206,3 +219,16 @@ def finish_update(result: Any, what: str) -> int:
         file=sys.stderr,
     )
     return EXIT_CONTENT if result.report.failed() else EXIT_OK
+
+
+def run_stats(args: argparse.Namespace) -> int:
+    """Run `helpgen stats`."""
+    from .config import read_config
+    from .stats import collect_stats, format_html, format_json, format_text
+
+    config = read_config(args.project.resolve())
+    stats, report = collect_stats(config, tuple(args.locale))
+    formatter = {"text": format_text, "json": format_json, "html": format_html}[args.format]
+    sys.stdout.write(formatter(stats))
+    print_report(report)
+    return EXIT_CONTENT if report.failed() else EXIT_OK
