@@ -204,7 +204,10 @@ document.querySelectorAll("table").forEach(function (table) {
         var cell = row.cells[column], value = cell.getAttribute("data-value") || cell.textContent;
         return isNaN(value) ? value.toLowerCase() : Number(value);
       }
-      rows.sort(function (a, b) { var x = key(a), y = key(b); return (x < y ? -1 : x > y ? 1 : 0) * (ascending ? 1 : -1); });
+      rows.sort(function (a, b) {
+        var x = key(a), y = key(b);
+        return (x < y ? -1 : x > y ? 1 : 0) * (ascending ? 1 : -1);
+      });
       rows.forEach(function (row) { table.tBodies[0].appendChild(row); });
     }
     th.addEventListener("click", sort);
