@@ -7,7 +7,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from . import conditions
+from . import conditions, plurals
 from .config import Config
 from .markup import parse_blocks
 from .model import Article, Segment
@@ -161,6 +161,10 @@ def _check_body(config: Config, tokens: list[Any], body_line: int, source_file: 
             tokens, schema, config.variables, config.default_org(), body_line
         )
     ]
+    problems += [
+        error(source_file, line, "plural", message)
+        for line, message in plurals.bind_plurals(tokens, schema, config.variables, body_line)
+    ]
     for token in tokens:
         if token.type != "inline" or token.map is None:
             continue
@@ -175,6 +179,11 @@ def _check_body(config: Config, tokens: list[Any], body_line: int, source_file: 
                 )
             )
             continue
-        for message in check_placeholders(token.content, config.variables):
+        variables = {**config.variables, plurals.COUNT: 0} if _in_plural(token) else config.variables
+        for message in check_placeholders(token.content, variables):
             problems.append(error(source_file, line, "placeholder", message))
     return problems
+
+
+def _in_plural(token: Any) -> bool:
+    return "plural" in token.meta or "plural_form_of" in token.meta

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import conditions
+from . import conditions, plurals
 from .articles import article_paths, read_articles
 from .catalogs import catalog_path, read_catalog, theme_catalog_path
 from .config import Config
@@ -185,10 +185,10 @@ def render_page(
     """Render one article in one locale, or record why it failed."""
     article = item.article
     tokens = localize_tokens(article.tokens, item.texts, item.fallbacks, site.source.tag)
-    has_conditions = any(t.type in conditions.BRANCH_TAGS for t in tokens)
+    tokens = plurals.expand_plurals(tokens, item, site.source.tag, org or site.config.default_org(), org is not None)
+    has_conditions = org is None and any(t.type in conditions.BRANCH_TAGS or "data-hg-count" in t.attrs for t in tokens)
     if org is not None:
         tokens = conditions.select_branches(tokens, org)
-        has_conditions = False
     context = RenderContext(
         rewrite_url=link_rewriter(site, article, item.locale),
         alert_titles=theme.alert_titles(),

@@ -77,20 +77,30 @@ def parse_catalog(data: bytes, locale: str, relative_path: str) -> Catalog:
         raise ContentError([error(relative_path, 0, "catalog-syntax", f"cannot read PO file: {exc}")]) from None
     entries = {}
     for message in catalog:
-        if not message.id or isinstance(message.id, tuple | list):
+        if not message.id:
             continue
-        msgstr = message.string if isinstance(message.string, str) else ""
+        msgid, msgid_plural, msgstr, forms = _message_texts(message)
         flags = frozenset(message.flags)
         origin = next((ORIGIN_FLAGS[flag] for flag in sorted(flags) if flag in ORIGIN_FLAGS), HUMAN)
-        entries[message.id] = CatalogEntry(
-            msgid=message.id,
-            msgstr=msgstr or "",
+        entries[msgid] = CatalogEntry(
+            msgid=msgid,
+            msgstr=msgstr,
             fuzzy=message.fuzzy,
             origin=origin,
             line=message.lineno or 0,
             flags=flags,
+            msgid_plural=msgid_plural,
+            msgstr_plural=forms,
         )
     return Catalog(locale, relative_path, entries)
+
+
+def _message_texts(message: Message) -> tuple[str, str, str, tuple[str, ...]]:
+    """Return (msgid, msgid_plural, msgstr, plural msgstrs) of a Babel message."""
+    if isinstance(message.id, tuple | list):
+        forms = tuple(str(s or "") for s in message.string) if isinstance(message.string, tuple | list) else ()
+        return str(message.id[0]), str(message.id[1]), forms[0] if forms else "", forms
+    return str(message.id), "", message.string if isinstance(message.string, str) else "", ()
 
 
 def theme_catalog_path(locale: str) -> str:
@@ -115,6 +125,8 @@ class CatalogMessage:
     flags: tuple[str, ...] = ()
     previous_id: str = ""
     obsolete: bool = False
+    msgid_plural: str = ""
+    msgstr_plural: tuple[str, ...] = ()
 
 
 def write_catalog(
@@ -142,9 +154,10 @@ def format_catalog(
     """Return PO bytes for `messages`, in their order, under a header without timestamps of ours."""
     catalog = BabelCatalog(locale=_babel_locale_or_none(locale), fuzzy=False)
     for message in messages:
+        plural_forms = message.msgstr_plural or ("",) * catalog.num_plurals
         babel_message = Message(
-            message.msgid,
-            message.msgstr,
+            (message.msgid, message.msgid_plural) if message.msgid_plural else message.msgid,
+            plural_forms if message.msgid_plural else message.msgstr,
             locations=message.locations,
             flags=message.flags,
             auto_comments=message.auto_comments,
@@ -229,13 +242,16 @@ def read_messages(data: bytes, relative_path: str) -> list[CatalogMessage]:
     catalog = read_po(io.BytesIO(data), abort_invalid=True)
     messages = []
     for message, obsolete in [(m, False) for m in catalog] + [(m, True) for m in catalog.obsolete.values()]:
-        if not message.id or isinstance(message.id, tuple | list):
+        if not message.id:
             continue
+        msgid, msgid_plural, msgstr, forms = _message_texts(message)
         comments, previous_id = split_previous_msgid(message.user_comments)
         messages.append(
             CatalogMessage(
-                msgid=message.id,
-                msgstr=message.string if isinstance(message.string, str) else "",
+                msgid=msgid,
+                msgstr=msgstr,
+                msgid_plural=msgid_plural,
+                msgstr_plural=forms,
                 locations=tuple(message.locations),
                 auto_comments=tuple(message.auto_comments),
                 user_comments=comments,

@@ -195,6 +195,17 @@ class _Parser:
         return Literal(tuple(value) if isinstance(value, list | tuple) else value)
 
 
+def parse_value(text: str, schema: Mapping[str, OrgField], variables: Mapping[str, Any]) -> Node:
+    """Parse a single value: a literal, an org field or a site variable."""
+    parser = _Parser(text, schema, variables)
+    if not parser.tokens:
+        raise ConditionError("a value is missing")
+    node = parser.atom()
+    if parser.peek()[0] != "end":
+        raise ConditionError(f"unexpected '{parser.peek()[1]}'; give one field or variable")
+    return node
+
+
 def parse_condition(text: str, schema: Mapping[str, OrgField], variables: Mapping[str, Any]) -> Node:
     """Parse and type-check one condition; raise ConditionError with a writer-facing message."""
     node = _Parser(text, schema, variables).parse()

@@ -20,6 +20,7 @@ from .model import Article
 from .pages import ALERT_TITLES
 from .paths import iter_files
 from .placeholders import PlaceholderError, find_placeholders, lookup
+from .plurals import COUNT
 
 #: Template file of the theme's UI strings, at the root of locales/.
 THEME_TEMPLATE = "_theme.pot"
@@ -35,7 +36,10 @@ def article_messages(article: Article, variables: Mapping[str, Any]) -> list[Cat
     order: list[str] = []
     locations: dict[str, list[tuple[str, int]]] = {}
     kinds: dict[str, list[str]] = {}
+    plural: dict[str, str] = {}
     for segment in article.segments:
+        if segment.plural:
+            plural[segment.msgid] = segment.plural
         if segment.msgid not in locations:
             order.append(segment.msgid)
             locations[segment.msgid], kinds[segment.msgid] = [], []
@@ -45,8 +49,9 @@ def article_messages(article: Article, variables: Mapping[str, Any]) -> list[Cat
     return [
         CatalogMessage(
             msgid,
+            msgid_plural=plural.get(msgid, ""),
             locations=tuple(locations[msgid]),
-            auto_comments=(", ".join(kinds[msgid]), *placeholder_comments(msgid, variables)),
+            auto_comments=(", ".join(kinds[msgid]), *placeholder_comments(msgid + plural.get(msgid, ""), variables)),
         )
         for msgid in order
     ]
@@ -56,6 +61,9 @@ def placeholder_comments(msgid: str, variables: Mapping[str, Any]) -> list[str]:
     """Return `name = value` for every distinct placeholder of a segment, for context."""
     comments = []
     for name in dict.fromkeys(find_placeholders(msgid)):
+        if name == COUNT:
+            comments.append(f"{COUNT} = the number that chooses the plural form")
+            continue
         try:
             comments.append(f"{name} = {lookup(name, variables)}")
         except PlaceholderError:

@@ -25,7 +25,7 @@ from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
 #: A condition tag alone on its line: `{% if … %}`, `{% elif … %}`, `{% else %}`, `{% endif %}`.
-CONDITION_TAG = re.compile(r"^\{%-?\s*(if|elif|else|endif)\b(.*?)-?%\}\s*$")
+CONDITION_TAG = re.compile(r"^\{%-?\s*(if|elif|else|endif|plural|or|endplural)\b(.*?)-?%\}\s*$")
 
 
 def _condition_rule(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
@@ -242,7 +242,20 @@ ALLOWED_TAGS = {
     "source",
 }
 ALLOWED_ATTRIBUTES = {
-    "*": {"class", "id", "hidden", "lang", "dir", "title", "data-hg-when", "data-hg-else", "data-hg-label"},
+    "*": {
+        "class",
+        "id",
+        "hidden",
+        "lang",
+        "dir",
+        "title",
+        "data-hg-when",
+        "data-hg-else",
+        "data-hg-label",
+        "data-hg-count",
+        "data-hg-plural",
+        "data-hg-rules",
+    },
     "a": {"href", "name"},
     "img": {"src", "alt", "width", "height", "loading"},
     "ol": {"start"},

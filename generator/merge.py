@@ -49,11 +49,13 @@ def merge_messages(
             else:
                 flags = tuple(sorted({*old.flags, FUZZY}))
                 merged.append(_update(old, message, old.msgstr, flags, old.msgid))
-        elif memory.get(message.msgid):
+        elif memory.get(message.msgid) and not message.msgid_plural:
             merged.append(replace(message, msgstr=memory[message.msgid], flags=(FUZZY, MEMORY_FLAG)))
         else:
             merged.append(message)
-    merged.extend(_retire(m) for m in existing if m.msgid not in used and (m.msgstr or m.user_comments))
+    merged.extend(
+        _retire(m) for m in existing if m.msgid not in used and (m.msgstr or any(m.msgstr_plural) or m.user_comments)
+    )
     return merged
 
 
@@ -87,9 +89,13 @@ def _update(
     old: CatalogMessage, template: CatalogMessage, msgstr: str, flags: tuple[str, ...], previous_id: str
 ) -> CatalogMessage:
     """Return the template message carrying what a translator wrote on `old`."""
+    plural_changed = old.msgid_plural != template.msgid_plural and bool(old.msgid_plural)
+    if plural_changed and (old.msgstr_plural and any(old.msgstr_plural)):
+        flags = tuple(sorted({*flags, FUZZY}))
     return replace(
         template,
         msgstr=msgstr,
+        msgstr_plural=old.msgstr_plural if template.msgid_plural else (),
         flags=flags,
         user_comments=old.user_comments,
         previous_id=previous_id if FUZZY in flags else "",

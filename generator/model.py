@@ -30,6 +30,7 @@ class Segment:
     msgid: str
     kind: str
     line: int
+    plural: str = ""
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,8 @@ class CatalogEntry:
     origin: str
     line: int
     flags: frozenset[str] = frozenset()
+    msgid_plural: str = ""
+    msgstr_plural: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,8 @@ class LocalizedArticle:
     unreviewed: frozenset[str] = frozenset()
     diagnostics: tuple[Diagnostic, ...] = ()
     published: bool = True
+    #: For plural segments: (CLDR category, text) for each form shown.
+    plurals: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
 
     @property
     def title(self) -> str:

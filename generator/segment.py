@@ -68,6 +68,12 @@ def _kind(parents: Iterable[str]) -> str:
 
 def _segment_of(token: Token, kind: str, line: int) -> Segment | None:
     text = token.content.strip()
+    if "plural_form_of" in token.meta:  # the plural form belongs to its singular's segment
+        token.meta["msgid"] = token.meta["plural_form_of"]
+        return None
+    if "plural" in token.meta:
+        token.meta["msgid"] = text
+        return Segment(msgid=text, kind="plural", line=line, plural=token.meta["plural"])
     image = _IMAGE_ONLY.match(text) if kind != "table cell" else None
     if image:
         token.meta["image"] = (image.group("dest"), image.group("title") or "")

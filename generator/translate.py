@@ -15,8 +15,9 @@ from typing import Any
 
 from .config import LocalePolicy
 from .locales import LocaleInfo
-from .model import MACHINE, Article, Catalog, CatalogEntry, LocalizedArticle
+from .model import MACHINE, Article, Catalog, CatalogEntry, LocalizedArticle, Segment
 from .placeholders import fill, find_placeholders, stray_template_syntax
+from .plurals import COUNT, COUNT_MARK, categories
 from .pseudo import pseudo_localize
 from .report import Diagnostic, warning
 
@@ -32,22 +33,25 @@ def localize_article(
     """Return the text of every segment of `article` in `locale`, placeholders filled, as the policy says."""
     policy = policy or LocalePolicy()
     texts: dict[str, str] = {}
+    plural_texts: dict[str, tuple[tuple[str, str], ...]] = {}
     fallbacks: set[str] = set()
     machine: set[str] = set()
     unreviewed: set[str] = set()
     diagnostics: list[Diagnostic] = []
+    plural_variables = {**variables, COUNT: COUNT_MARK}
     for segment in article.segments:
         msgid = segment.msgid
         if msgid in texts:
             continue
+        source_forms: tuple[str, ...] = (msgid, segment.plural) if segment.plural else (msgid,)
         if locale.tag == source_locale:
-            text = msgid
+            forms = source_forms
         elif locale.is_pseudo:
-            text = pseudo_localize(msgid)
+            forms = tuple(pseudo_localize(form) for form in source_forms)
         else:
             entry = catalog.entries.get(msgid) if catalog else None
-            chosen = choose_text(msgid, entry, policy, catalog.path if catalog else "", diagnostics)
-            text = msgid if chosen is None else chosen
+            chosen = choose_forms(segment, entry, locale.tag, policy, catalog.path if catalog else "", diagnostics)
+            forms = source_forms if chosen is None else chosen
             if chosen is None:
                 fallbacks.add(msgid)
             elif entry is not None:
@@ -55,22 +59,46 @@ def localize_article(
                     machine.add(msgid)
                 if entry.fuzzy:
                     unreviewed.add(msgid)
-        texts[msgid] = fill(text, variables, locale.babel)
+        texts[msgid] = fill(forms[0], plural_variables if segment.plural else variables, locale.babel)
+        if segment.plural:
+            tags = categories(source_locale if msgid in fallbacks or locale.is_pseudo else locale.tag)
+            filled = (fill(form, plural_variables, locale.babel) for form in forms)
+            plural_texts[msgid] = tuple(zip(tags, filled, strict=True))
     localized = LocalizedArticle(
-        article, locale, texts, frozenset(fallbacks), frozenset(machine), frozenset(unreviewed), tuple(diagnostics)
+        article,
+        locale,
+        texts,
+        frozenset(fallbacks),
+        frozenset(machine),
+        frozenset(unreviewed),
+        tuple(diagnostics),
+        plurals=plural_texts,
     )
     if localized.completeness < policy.min_completeness:
-        return unpublished(localized, variables)
+        return unpublished(localized, variables, source_locale)
     return localized
 
 
-def choose_text(
-    msgid: str, entry: CatalogEntry | None, policy: LocalePolicy, catalog_path: str, diagnostics: list[Diagnostic]
-) -> str | None:
-    """Return the translation a segment shows, or None when it shows its source text."""
-    if entry is None or not entry.msgstr:
+def choose_forms(
+    segment: Segment,
+    entry: CatalogEntry | None,
+    locale: str,
+    policy: LocalePolicy,
+    catalog_path: str,
+    diagnostics: list[Diagnostic],
+) -> tuple[str, ...] | None:
+    """Return the translated form(s) a segment shows, or None when it shows its source text."""
+    if entry is None:
         return None
-    problem = check_translation(msgid, entry)
+    if segment.plural:
+        forms = entry.msgstr_plural
+        if len(forms) != len(categories(locale)) or not all(forms):
+            return None
+    else:
+        forms = (entry.msgstr,)
+        if not entry.msgstr:
+            return None
+    problem = check_translation(segment, forms)
     if problem:
         diagnostics.append(
             warning(catalog_path, entry.line, "unsafe-translation", problem, "the source text is shown instead")
@@ -80,34 +108,52 @@ def choose_text(
         return None
     if entry.origin == MACHINE and policy.machine == "source":
         return None
-    return entry.msgstr
+    return forms
 
 
-def unpublished(localized: LocalizedArticle, variables: Mapping[str, Any]) -> LocalizedArticle:
+def unpublished(localized: LocalizedArticle, variables: Mapping[str, Any], source_locale: str) -> LocalizedArticle:
     """Return a page below its locale's minimum completeness: the source text throughout."""
-    source = localized.locale
-    texts = {msgid: fill(msgid, variables, source.babel) for msgid in localized.texts}
+    source_forms = {s.msgid: (s.msgid, s.plural) for s in localized.article.segments if s.plural}
+    plural_variables = {**variables, COUNT: COUNT_MARK}
+    babel = localized.locale.babel
+    source_tags = categories(source_locale)
     return replace(
         localized,
-        texts=texts,
-        fallbacks=frozenset(texts),
+        texts={
+            msgid: fill(msgid, plural_variables if msgid in source_forms else variables, babel)
+            for msgid in localized.texts
+        },
+        plurals={
+            msgid: tuple(zip(source_tags, (fill(f, plural_variables, babel) for f in forms), strict=True))
+            for msgid, forms in source_forms.items()
+        },
+        fallbacks=frozenset(localized.texts),
         machine=frozenset(),
         unreviewed=frozenset(),
         published=False,
     )
 
 
-def check_translation(msgid: str, entry: CatalogEntry) -> str | None:
-    """Return why a translation may not be used, or None when it is safe."""
-    if not entry.msgstr:
-        return None
-    stray = stray_template_syntax(entry.msgstr)
-    if stray:
-        return f"translation contains template syntax '{stray[0]}' that is not a placeholder of its source"
-    wanted, found = Counter(find_placeholders(msgid)), Counter(find_placeholders(entry.msgstr))
-    if wanted != found:
-        missing = sorted((wanted - found).elements())
-        extra = sorted((found - wanted).elements())
-        parts = [f"misses {{{{ {name} }}}}" for name in missing] + [f"adds {{{{ {name} }}}}" for name in extra]
-        return "translation " + " and ".join(parts)
+def check_translation(segment: Segment, forms: tuple[str, ...]) -> str | None:
+    """Return why a translation may not be used, or None when it is safe.
+
+    A translation carries exactly its source's placeholders; a plural form may leave out
+    `{{ count }}` (many languages write "one licence", not "1 licence").
+    """
+    wanted = Counter(find_placeholders(segment.msgid + segment.plural if segment.plural else segment.msgid))
+    for form in forms:
+        stray = stray_template_syntax(form)
+        if stray:
+            return f"translation contains template syntax '{stray[0]}' that is not a placeholder of its source"
+        found = Counter(find_placeholders(form))
+        if segment.plural:
+            wanted_here = Counter({name: 1 for name in wanted if name != COUNT})
+            found, wanted_form = Counter({n: 1 for n in found if n != COUNT}), wanted_here
+        else:
+            wanted_form = wanted
+        if found != wanted_form:
+            missing = sorted((wanted_form - found).elements())
+            extra = sorted((found - wanted_form).elements())
+            parts = [f"misses {{{{ {name} }}}}" for name in missing] + [f"adds {{{{ {name} }}}}" for name in extra]
+            return "translation " + " and ".join(parts)
     return None

@@ -81,11 +81,36 @@
     }
   }
 
+  function applyPlurals(org) {
+    var blocks = document.querySelectorAll(".hg-plural[data-hg-count]");
+    for (var i = 0; i < blocks.length; i++) {
+      var block = blocks[i];
+      var count = Number(value(JSON.parse(block.getAttribute("data-hg-count")), org));
+      if (!isFinite(count)) continue;
+      var language = block.getAttribute("data-hg-rules") || document.documentElement.lang, rules, numbers;
+      try {
+        rules = new Intl.PluralRules(language);
+        numbers = new Intl.NumberFormat(document.documentElement.lang);
+      } catch (error) {
+        rules = new Intl.PluralRules("en");
+        numbers = new Intl.NumberFormat("en");
+      }
+      var forms = block.querySelectorAll("[data-hg-plural]"), category = rules.select(count), known = false;
+      for (var j = 0; j < forms.length; j++) known = known || forms[j].getAttribute("data-hg-plural") === category;
+      if (!known) category = forms[forms.length - 1].getAttribute("data-hg-plural");
+      for (var k = 0; k < forms.length; k++) forms[k].hidden = forms[k].getAttribute("data-hg-plural") !== category;
+      var counts = block.querySelectorAll(".hg-count");
+      for (var m = 0; m < counts.length; m++) counts[m].textContent = numbers.format(count);
+    }
+  }
+
   var state = merge(merge(config.defaults, window.helpgenOrg), fromQuery());
-  apply(state);
+  function update(org) { apply(org); applyPlurals(org); }
+
+  update(state);
   window.helpgen = {
     org: function () { return merge(state, {}); },
-    setOrg: function (update) { state = merge(state, update); apply(state); }
+    setOrg: function (change) { state = merge(state, change); update(state); }
   };
   window.addEventListener("message", function (event) {
     var data = event.data;

@@ -1,0 +1,127 @@
+"""Plural forms: one gettext entry with msgid_plural, one form per plural category of each language."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import polib
+import pytest
+
+from generator.plurals import categories, category_for
+from tests.conftest import article, run_helpgen
+
+CONFIG = """\
+locales: [en-US, de-DE, zh-CN]
+site_url: https://h.example/
+org:
+  assigned_licenses: {type: integer, minimum: 0}
+profiles:
+  c0: {assigned_licenses: 0}
+  c1: {assigned_licenses: 1}
+  c2: {assigned_licenses: 2}
+  c5: {assigned_licenses: 5}
+default_profile: c2
+"""
+BODY = """\
+{% plural org.assigned_licenses %}
+You have {{ count }} assigned license.
+{% or %}
+You have {{ count }} assigned licenses.
+{% endplural %}
+"""
+FORMS = {
+    "de-DE": ["Sie haben {{ count }} zugewiesene Lizenz.", "Sie haben {{ count }} zugewiesene Lizenzen."],
+    "zh-CN": ["您有 {{ count }} 个已分配的许可证。"],
+}
+
+
+@pytest.fixture
+def plural_site(make_site: Callable[..., Path]) -> Path:
+    project = make_site({"helpgen.yaml": CONFIG, "content/licenses.md": article("Licenses", BODY)})
+    assert run_helpgen("update", "--project", project).code == 0
+    for locale, forms in FORMS.items():
+        path = project / f"locales/{locale}/licenses.po"
+        po = polib.pofile(str(path))
+        entry = po.find("You have {{ count }} assigned license.")
+        assert entry is not None and entry.msgid_plural == "You have {{ count }} assigned licenses."
+        assert len(entry.msgstr_plural) == len(forms), "one msgstr per plural form of the language"
+        entry.msgstr_plural = dict(enumerate(forms))
+        po.find("Licenses").msgstr = {"de-DE": "Lizenzen", "zh-CN": "许可证"}[locale]
+        po.save()
+        subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(path)], check=True)
+    assert run_helpgen("update", "--project", project).code == 0
+    return project
+
+
+EXPECTED = {
+    ("en-US", 0): "You have 0 assigned licenses.",
+    ("en-US", 1): "You have 1 assigned license.",
+    ("en-US", 2): "You have 2 assigned licenses.",
+    ("en-US", 5): "You have 5 assigned licenses.",
+    ("de-DE", 0): "Sie haben 0 zugewiesene Lizenzen.",
+    ("de-DE", 1): "Sie haben 1 zugewiesene Lizenz.",
+    ("de-DE", 2): "Sie haben 2 zugewiesene Lizenzen.",
+    ("de-DE", 5): "Sie haben 5 zugewiesene Lizenzen.",
+    ("zh-CN", 0): "您有 0 个已分配的许可证。",
+    ("zh-CN", 1): "您有 1 个已分配的许可证。",
+    ("zh-CN", 2): "您有 2 个已分配的许可证。",
+    ("zh-CN", 5): "您有 5 个已分配的许可证。",
+}
+
+
+@pytest.mark.parametrize("count", [0, 1, 2, 5])
+def test_plural_renders_for_each_count(plural_site: Path, count: int) -> None:
+    out = plural_site / f"site-{count}"
+    result = run_helpgen("build", "--project", plural_site, "--profile", f"c{count}", "--out", out)
+    assert result.code == 0, result.err
+    for locale in ("en-US", "de-DE", "zh-CN"):
+        html = (out / locale.lower() / "licenses/index.html").read_text(encoding="utf-8")
+        text = " ".join(html.replace('<span class="hg-count">', "").replace("</span>", "").split())
+        assert EXPECTED[(locale, count)] in text, (locale, count)
+        others = [v for (loc, n), v in EXPECTED.items() if loc == locale and v != EXPECTED[(locale, count)]]
+        assert not any(other in text for other in others)
+
+
+def test_page_without_profile_carries_every_form_for_the_script(plural_site: Path) -> None:
+    assert run_helpgen("build", "--project", plural_site).code == 0
+    html = (plural_site / "site/zh-cn/licenses/index.html").read_text(encoding="utf-8")
+    assert 'data-hg-count="{&quot;field&quot;: &quot;assigned_licenses&quot;}"' in html
+    assert html.count("data-hg-plural=") == 1  # zh-CN has a single form
+    de = (plural_site / "site/de-de/licenses/index.html").read_text(encoding="utf-8")
+    assert '<p data-hg-plural="one" hidden="">' in de and '<p data-hg-plural="other">' in de  # default c2
+    assert "_static/helpgen.js" in de
+
+
+def test_categories_follow_gettext_form_order() -> None:
+    assert categories("en-US") == ("one", "other")
+    assert categories("zh-CN") == ("other",)
+    assert categories("ru") == ("one", "few", "many")
+    assert categories("ar") == ("zero", "one", "two", "few", "other", "many")  # gettext form 4 is 100-102
+    assert [category_for("ru", n) for n in (1, 3, 5, 21)] == ["one", "few", "many", "one"]
+
+
+def test_wrong_number_of_forms_falls_back_to_source(plural_site: Path) -> None:
+    path = plural_site / "locales/de-DE/licenses.po"
+    po = polib.pofile(str(path))
+    entry = po.find("You have {{ count }} assigned license.")
+    entry.msgstr_plural = {0: "Sie haben {{ count }} Lizenz {{ oops }}.", 1: "Sie haben {{ count }} Lizenzen."}
+    po.save()
+    result = run_helpgen("build", "--project", plural_site)
+    assert "warning[unsafe-translation]: translation adds {{ oops }}" in result.err
+    html = (plural_site / "site/de-de/licenses/index.html").read_text(encoding="utf-8")
+    assert 'lang="en-US"' in html and "You have" in html and "oops" not in html
+
+
+def test_bad_plural_blocks(make_site: Callable[..., Path]) -> None:
+    body = (
+        "{% plural org.assigned_licenses %}\nOnly one form.\n{% endplural %}\n\n"
+        "{% plural org.plan %}\nA.\n{% or %}\nB.\n{% endplural %}\n"
+    )
+    project = make_site({"content/a.md": article("A", body)})
+    result = run_helpgen("build", "--project", project)
+    assert result.code == 1
+    assert "content/a.md:4: error[plural]: a {% plural %} block holds two paragraphs" in result.err
+    assert "content/a.md:8: error[plural]: the count of a plural block must be a number, not 'org.plan'" in result.err
+    assert "content/a.md:6: error[plural]: {% endplural %} without an open {% plural %}" in result.err
