@@ -23,8 +23,30 @@ from .report import ContentError, error
 
 #: Catalog of the theme's UI strings in each locale folder.
 THEME_CATALOG = "_theme.po"
-#: PO flags that record where a translation came from (absent: a person wrote it).
+#: A translator comment `# origin: machine` (or `memory`) records where a translation came from;
+#: without one, a person wrote it. A comment, unlike an unknown flag, survives msgcat and msgmerge.
+ORIGIN_PREFIX = "origin:"
+ORIGINS = (HUMAN, MACHINE, MEMORY)
+#: Flags that older files or other tools use for the same; read, never written.
 ORIGIN_FLAGS = {"machine-translated": MACHINE, "translation-memory": MEMORY}
+
+
+def origin_of(user_comments: list[str] | tuple[str, ...], flags: frozenset[str]) -> str:
+    """Return a message's origin from its `# origin:` comment (or a legacy flag)."""
+    for comment in user_comments:
+        if comment.startswith(ORIGIN_PREFIX):
+            value = comment[len(ORIGIN_PREFIX) :].strip()
+            if value in ORIGINS:
+                return value
+    return next((ORIGIN_FLAGS[flag] for flag in sorted(flags) if flag in ORIGIN_FLAGS), HUMAN)
+
+
+def with_origin(user_comments: tuple[str, ...], origin: str) -> tuple[str, ...]:
+    """Return translator comments that record `origin` (and no other origin)."""
+    kept = tuple(c for c in user_comments if not c.startswith(ORIGIN_PREFIX))
+    return kept if origin == HUMAN else (*kept, f"{ORIGIN_PREFIX} {origin}")
+
+
 #: The largest catalog read, in bytes.
 MAX_CATALOG_BYTES = 20_000_000
 
@@ -81,7 +103,7 @@ def parse_catalog(data: bytes, locale: str, relative_path: str) -> Catalog:
             continue
         msgid, msgid_plural, msgstr, forms = _message_texts(message)
         flags = frozenset(message.flags)
-        origin = next((ORIGIN_FLAGS[flag] for flag in sorted(flags) if flag in ORIGIN_FLAGS), HUMAN)
+        origin = origin_of(message.user_comments, flags)
         entries[msgid] = CatalogEntry(
             msgid=msgid,
             msgstr=msgstr,

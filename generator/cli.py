@@ -110,8 +110,8 @@ def make_parser() -> argparse.ArgumentParser:
         parents=[common],
         help="create or update the catalogs of every locale",
         description="Bring locales/<locale>/*.po up to date with the articles, as msgmerge does: new segments are "
-        "added untranslated (or pre-filled from the locale's other catalogs, flagged fuzzy and "
-        "translation-memory), a changed segment keeps its translation as fuzzy with the previous "
+        "added untranslated (or pre-filled from the locale's other catalogs, flagged fuzzy with the comment "
+        "# origin: memory), a changed segment keeps its translation as fuzzy with the previous "
         "msgid, a removed segment's translation becomes obsolete (#~). No translation is ever dropped; "
         "running it twice changes nothing.",
     )

@@ -5,7 +5,7 @@
   Changing the source back restores the translation exactly as it was.
 - A removed source becomes obsolete (`#~`) with its translation, and comes back if the source does.
 - A new source already translated elsewhere in the locale is pre-filled from that translation
-  memory, flagged `fuzzy` and `translation-memory` for review.
+  memory, flagged `fuzzy` for review, with the comment `# origin: memory`.
 The output order is the template's, then the obsolete messages; merging twice changes nothing.
 """
 
@@ -15,9 +15,10 @@ import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from .catalogs import CatalogMessage
+from .catalogs import CatalogMessage, with_origin
+from .model import MEMORY
 
-FUZZY, MEMORY_FLAG = "fuzzy", "translation-memory"
+FUZZY = "fuzzy"
 #: How alike an old and a new source must be for the old translation to carry over as fuzzy.
 SIMILARITY = 0.6
 
@@ -50,7 +51,8 @@ def merge_messages(
                 flags = tuple(sorted({*old.flags, FUZZY}))
                 merged.append(_update(old, message, old.msgstr, flags, old.msgid))
         elif memory.get(message.msgid) and not message.msgid_plural:
-            merged.append(replace(message, msgstr=memory[message.msgid], flags=(FUZZY, MEMORY_FLAG)))
+            comments = with_origin(message.user_comments, MEMORY)
+            merged.append(replace(message, msgstr=memory[message.msgid], flags=(FUZZY,), user_comments=comments))
         else:
             merged.append(message)
     merged.extend(

@@ -200,7 +200,7 @@ msgstr "Titel"
 msgid "Unreviewed."
 msgstr "Ungeprüft."
 
-#, machine-translated
+# origin: machine
 msgid "By machine."
 msgstr "Maschinell."
 """

@@ -39,7 +39,7 @@ def test_babel_and_polib_read_the_same_entries(path: Path) -> None:
 def test_written_catalog_round_trips_and_passes_msgfmt(tmp_path: Path) -> None:
     messages = [
         CatalogMessage(
-            'Say "hi" \\ **now**', "Sag „hallo“", (("content/a.md", 3),), ("paragraph",), (), ("machine-translated",)
+            'Say "hi" \\ **now**', "Sag „hallo“", (("content/a.md", 3),), ("paragraph",), ("origin: machine",)
         ),
         CatalogMessage("A very long segment " * 8, "Ein sehr langes Segment " * 8, (("content/a.md", 5),)),
         CatalogMessage("Gone", "Weg", obsolete=True),
@@ -123,3 +123,27 @@ def test_unsafe_translations_are_never_rendered(make_site: Callable[..., Path]) 
     )
     assert result.code == 0
     assert run_helpgen("build", "--project", project, "--strict").code == 1
+
+
+def test_origin_survives_msgcat(tmp_path: Path) -> None:
+    messages = [
+        CatalogMessage("By machine.", "Maschinell.", user_comments=("origin: machine",)),
+        CatalogMessage("Reused.", "Wiederverwendet.", user_comments=("check this", "origin: memory"), flags=("fuzzy",)),
+        CatalogMessage("By hand.", "Von Hand."),
+    ]
+    source = tmp_path / "in.po"
+    source.write_bytes(format_catalog("de-DE", messages))
+    subprocess.run(["msgcat", str(source), "-o", str(tmp_path / "out.po")], check=True)
+    catalog = parse_catalog((tmp_path / "out.po").read_bytes(), "de-DE", "out.po")
+    assert {e.msgid: e.origin for e in catalog.entries.values()} == {
+        "By machine.": "machine",
+        "Reused.": "memory",
+        "By hand.": "human",
+    }
+    assert catalog.entries["Reused."].fuzzy
+
+
+def test_legacy_origin_flags_are_still_read() -> None:
+    data = b'msgid "a"\nmsgstr "b"\n\n#, machine-translated\nmsgid "c"\nmsgstr "d"\n'
+    catalog = parse_catalog(data, "de-DE", "x.po")
+    assert [e.origin for e in catalog.entries.values()] == ["human", "machine"]

@@ -45,7 +45,7 @@ def test_fuzzy_untranslated_and_policy(make_site: Callable[..., Path]) -> None:
             "locales/de-DE/a.po": (
                 'msgid "Two words"\nmsgstr "Zwei Wörter"\n\n'
                 '#, fuzzy\nmsgid "One two three."\nmsgstr "Eins zwei drei."\n\n'
-                '#, machine-translated\nmsgid "Four five."\nmsgstr "Vier fünf."\n'
+                '# origin: machine\nmsgid "Four five."\nmsgstr "Vier fünf."\n'
             ),
         }
     )

@@ -111,7 +111,7 @@ def test_new_segment_is_prefilled_from_translation_memory(make_site: Callable[..
     other = polib.pofile(str(project / "locales/de-DE/other.po"))
     reused = other.find("Select **Cancel**.")
     assert reused is not None and reused.msgstr == "Wählen Sie **Kündigen** aus."
-    assert reused.flags == ["fuzzy", "translation-memory"]
+    assert reused.flags == ["fuzzy"] and reused.tcomment == "origin: memory"
     fresh = other.find("Brand new text.")
     assert fresh is not None and fresh.msgstr == "" and fresh.flags == []
 
