@@ -60,14 +60,15 @@ def article_messages(article: Article, variables: Mapping[str, Any]) -> list[Cat
 def placeholder_comments(msgid: str, variables: Mapping[str, Any]) -> list[str]:
     """Return `name = value` for every distinct placeholder of a segment, for context."""
     comments = []
-    for name in dict.fromkeys(find_placeholders(msgid)):
+    for placeholder in dict.fromkeys(find_placeholders(msgid)):
+        name = placeholder.split("|")[0]
         if name == COUNT:
             comments.append(f"{COUNT} = the number that chooses the plural form")
             continue
         try:
-            comments.append(f"{name} = {lookup(name, variables)}")
+            comments.append(f"{placeholder} = {lookup(name, variables)}")
         except PlaceholderError:
-            comments.append(f"{name} = (unknown)")
+            comments.append(f"{placeholder} = (unknown)")
     return comments
 
 

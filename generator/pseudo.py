@@ -5,7 +5,7 @@ shows up unaccented, truncation shows up as a lost bracket, and mirroring bugs s
 `qps-plocm`. Markup, placeholders, URLs, code and HTML are left exactly as they are.
 
 >>> pseudo_localize("Select **Save**.")
-'[Šéļéçţ **Šåvé**. ·····]'
+'[Šéļéçţ **Šåṽé**. ··]'
 """
 
 from __future__ import annotations
