@@ -25,12 +25,18 @@ def test_bundled_catalogs_pass_msgfmt_check(path: Path) -> None:
 
 @pytest.mark.parametrize("path", PO_FILES, ids=[str(p.relative_to(REPO)) for p in PO_FILES])
 def test_babel_and_polib_read_the_same_entries(path: Path) -> None:
+    assert_babel_and_polib_agree(path)
+
+
+def assert_babel_and_polib_agree(path: Path) -> None:
+    """Check that helpgen (through Babel) and polib read a PO file to the same entries."""
     ours = parse_catalog(path.read_bytes(), "xx", str(path))
     theirs = {entry.msgid: entry for entry in polib.pofile(str(path)) if entry.msgid and not entry.obsolete}
     lines = path.read_text(encoding="utf-8").splitlines()
     assert set(ours.entries) == set(theirs)
     for msgid, entry in ours.entries.items():
-        assert entry.msgstr == theirs[msgid].msgstr
+        assert entry.msgstr == (theirs[msgid].msgstr_plural.get(0, "") if entry.msgid_plural else theirs[msgid].msgstr)
+        assert entry.msgstr_plural == tuple(theirs[msgid].msgstr_plural[i] for i in sorted(theirs[msgid].msgstr_plural))
         assert entry.fuzzy == ("fuzzy" in theirs[msgid].flags)
         # polib counts an entry from its first comment; diagnostics point at its msgid line.
         assert entry.line >= theirs[msgid].linenum and lines[entry.line - 1].startswith("msgid ")

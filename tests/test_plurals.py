@@ -11,6 +11,7 @@ import pytest
 
 from generator.plurals import categories, category_for
 from tests.conftest import article, run_helpgen
+from tests.test_catalogs import assert_babel_and_polib_agree
 
 CONFIG = """\
 locales: [en-US, de-DE, zh-CN]
@@ -52,6 +53,10 @@ def plural_site(make_site: Callable[..., Path]) -> Path:
         po.save()
         subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(path)], check=True)
     assert run_helpgen("update", "--project", project).code == 0
+    for locale in FORMS:
+        path = project / f"locales/{locale}/licenses.po"
+        subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(path)], check=True)
+        assert_babel_and_polib_agree(path)
     return project
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import polib
 
 from tests.conftest import article, run_helpgen
+from tests.test_catalogs import assert_babel_and_polib_agree
 
 BODY = """\
 # Cancel your subscription
@@ -73,6 +74,7 @@ def test_update_twice_changes_nothing(make_site: Callable[..., Path]) -> None:
     assert {p: p.read_bytes() for p in (project / "locales").rglob("*.po")} == before
     for path in before:
         subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(path)], check=True)
+        assert_babel_and_polib_agree(path)
 
 
 def test_changed_source_keeps_translation_as_fuzzy_and_revert_restores_it(make_site: Callable[..., Path]) -> None:
