@@ -81,7 +81,8 @@ def build_site(config: Config, options: BuildOptions) -> BuildResult:
     keep_failed_pages(config, locales, options, result)
     for problem in check_unique_paths(result.pages):
         raise ContentError([error("site", 0, "output-collision", problem)])
-    write_site(options.out_dir, sorted(result.pages, key=lambda page: page.path), content_files(config))
+    files = content_files(config) + locale_files(config, locales)
+    write_site(options.out_dir, sorted(result.pages, key=lambda page: page.path), files)
     return result
 
 
@@ -171,7 +172,13 @@ def make_site(
     titles = {key: item.title for key, item in localized.items()}
     anchors = {article.slug: article.anchors for article in articles}
     unpublished = frozenset(key for key, item in localized.items() if not item.published)
-    return Site(config, tuple(locales), tuple(a.slug for a in ordered), titles, anchors, unpublished)
+    assets = frozenset(path for path, _ in content_files(config))
+    localized_assets = frozenset(
+        (locale.tag, path.split("/", 1)[1]) for locale in locales for path, _ in locale_files(config, [locale])
+    )
+    return Site(
+        config, tuple(locales), tuple(a.slug for a in ordered), titles, anchors, unpublished, assets, localized_assets
+    )
 
 
 def render_page(
@@ -225,9 +232,12 @@ def link_rewriter(site: Site, article: Article, locale: LocaleInfo) -> Any:
             if fragment and fragment not in site.anchors[slug]:
                 problems.append((line, f"link to '{url}': no heading or anchor '{fragment}' in content/{resolved}"))
             return root + page_path(locale, slug).removesuffix("index.html") + (f"#{fragment}" if fragment else "")
-        if not (site.config.content_dir / resolved).is_file():
+        suffix = f"#{fragment}" if fragment else ""
+        if (locale.tag, resolved) in site.locale_assets:  # a localized screenshot replaces the source one
+            return f"{root}{locale.url_segment}/{resolved}{suffix}"
+        if resolved not in site.assets:
             problems.append((line, f"link to '{url}': no file content/{resolved}"))
-        return root + resolved + (f"#{fragment}" if fragment else "")
+        return root + resolved + suffix
 
     return rewrite
 
@@ -256,6 +266,16 @@ def keep_failed_pages(config: Config, locales: list[LocaleInfo], options: BuildO
             result.pages.append(Page(path, previous, "previous build"))
             result.kept.append(path)
         result.failed.append(path)
+
+
+def locale_files(config: Config, locales: list[LocaleInfo]) -> list[tuple[str, Path]]:
+    """Return the localized media of each locale (`locales/<L>/media/x.png` -> `<l>/media/x.png`)."""
+    return [
+        (f"{locale.url_segment}/{path}", config.locales_dir / locale.tag / path)
+        for locale in locales
+        for path in iter_files(config.locales_dir / locale.tag)
+        if not path.endswith((".po", ".pot")) and not path.startswith("_")
+    ]
 
 
 def content_files(config: Config) -> list[tuple[str, Path]]:

@@ -15,7 +15,7 @@ from pathlib import Path
 from babel import Locale
 from babel.messages.catalog import Catalog as BabelCatalog
 from babel.messages.catalog import Message
-from babel.messages.pofile import PoFileError, read_po, unescape, write_po
+from babel.messages.pofile import PoFileError, normalize, read_po, unescape
 
 from .config import Config
 from .model import HUMAN, MACHINE, MEMORY, Catalog, CatalogEntry
@@ -170,29 +170,55 @@ def write_catalog(
     return True
 
 
+#: Width at which long strings and location lists are wrapped, as xgettext and msgmerge do.
+WIDTH = 79
+
+
 def format_catalog(
     locale: str | None, messages: list[CatalogMessage], headers: Mapping[str, str] | None = None
 ) -> bytes:
-    """Return PO bytes for `messages`, in their order, under a header without timestamps of ours."""
+    """Return PO bytes for `messages`, in their order, under a header without timestamps of ours.
+
+    The entries are written here rather than by Babel's write_po, whose `#| msgid` lines for
+    long previous msgids are not valid PO (Babel 2.18).
+    """
     catalog = BabelCatalog(locale=_babel_locale_or_none(locale), fuzzy=False)
-    for message in messages:
-        plural_forms = message.msgstr_plural or ("",) * catalog.num_plurals
-        babel_message = Message(
-            (message.msgid, message.msgid_plural) if message.msgid_plural else message.msgid,
-            plural_forms if message.msgid_plural else message.msgstr,
-            locations=message.locations,
-            flags=message.flags,
-            auto_comments=message.auto_comments,
-            user_comments=message.user_comments,
-            previous_id=message.previous_id or (),
-        )
-        if message.obsolete:
-            catalog.obsolete[message.msgid] = babel_message
-        else:
-            catalog[message.msgid] = babel_message
-    buffer = io.BytesIO()
-    write_po(buffer, catalog, width=79, include_previous=True, sort_output=False, omit_header=True)
-    return format_header(locale, catalog, headers or {}) + buffer.getvalue()
+    entries = [format_message(message, catalog.num_plurals) for message in messages if not message.obsolete]
+    entries += [format_message(message, catalog.num_plurals) for message in messages if message.obsolete]
+    return format_header(locale, catalog, headers or {}) + "\n".join(entries).encode("utf-8")
+
+
+def format_message(message: CatalogMessage, plurals: int) -> str:
+    """Return one PO entry, comments first, as gettext's own tools lay it out."""
+    lines = [f"# {c}".rstrip() for c in message.user_comments]
+    lines += [f"#. {c}" for c in message.auto_comments]
+    lines += _location_lines(message.locations)
+    if message.flags:
+        lines.append("#, " + ", ".join(message.flags))
+    if message.previous_id:
+        lines.append(f"#| msgid {normalize(message.previous_id, prefix='#| ', width=WIDTH)}")
+    keyword = "#~ " if message.obsolete else ""
+    lines.append(f"{keyword}msgid {normalize(message.msgid, prefix=keyword, width=WIDTH)}")
+    if message.msgid_plural:
+        lines.append(f"{keyword}msgid_plural {normalize(message.msgid_plural, prefix=keyword, width=WIDTH)}")
+        forms = message.msgstr_plural or ("",) * plurals
+        for index, form in enumerate(forms):
+            lines.append(f"{keyword}msgstr[{index}] {normalize(form, prefix=keyword, width=WIDTH)}")
+    else:
+        lines.append(f"{keyword}msgstr {normalize(message.msgstr, prefix=keyword, width=WIDTH)}")
+    return "\n".join(lines) + "\n"
+
+
+def _location_lines(locations: tuple[tuple[str, int], ...]) -> list[str]:
+    lines: list[str] = []
+    current = "#:"
+    for path, line in locations:
+        item = f"{path}:{line}" if line else path
+        if len(current) + 1 + len(item) > WIDTH and current != "#:":
+            lines.append(current)
+            current = "#:"
+        current += " " + item
+    return lines + ([current] if current != "#:" else [])
 
 
 #: Header fields in the order written; values from an existing catalog are kept.

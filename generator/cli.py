@@ -136,6 +136,31 @@ def make_parser() -> argparse.ArgumentParser:
     stats.add_argument("--locale", action="append", default=[], metavar="L", help="only this locale; repeatable")
     stats.add_argument("--format", choices=("text", "json", "html"), default="text", help="output format")
     stats.set_defaults(run=run_stats)
+
+    import_sxs = commands.add_parser(
+        "import-sxs",
+        parents=[common],
+        help="import bilingual sxs articles (source articles and one locale's catalogs)",
+        description="Import every bilingual Microsoft 'sxs' article below SRC_DIR: the English half of every segment "
+        "becomes a source article in content/ (unless it exists), the translated half a catalog in "
+        "locales/<L>/ whose entries name their sxs ids and origin (MT: machine). Localization fields move to "
+        "the catalog header; media are copied; includes/ become content/_snippets/; TOC and build files are "
+        "kept under content/_sxs/. A --project folder that does not exist becomes a new project. Problems "
+        "are reported as file:line and the rest is imported.",
+    )
+    import_sxs.add_argument("source", type=Path, metavar="SRC_DIR", help="folder of bilingual articles (one locale)")
+    import_sxs.add_argument("--locale", required=True, metavar="L", help="the locale of the translations, e.g. zh-CN")
+    import_sxs.set_defaults(run=run_import)
+
+    init = commands.add_parser(
+        "init",
+        help="create a new help-site project with the default theme",
+        description="Create DIR with helpgen.yaml, content/, locales/ and templates/ holding a copy of the default "
+        "theme to change.",
+    )
+    init.add_argument("directory", type=Path, metavar="DIR", help="folder of the new project")
+    init.add_argument("--verbose", action="store_true", help="show tracebacks of internal errors")
+    init.set_defaults(run=run_init)
     return parser
 
 
@@ -232,3 +257,37 @@ def run_stats(args: argparse.Namespace) -> int:
     sys.stdout.write(formatter(stats))
     print_report(report)
     return EXIT_CONTENT if report.failed() else EXIT_OK
+
+
+def run_import(args: argparse.Namespace) -> int:
+    """Run `helpgen import-sxs`."""
+    from .locales import check_locale_tag
+    from .migrate import import_sxs
+    from .report import error
+
+    if not args.source.is_dir():
+        raise ContentError([error(str(args.source), 0, "import-source", "not a folder of sxs articles")])
+    problem = check_locale_tag(args.locale)
+    if problem:
+        raise ContentError([error("--locale", 0, "import-locale", *problem)])
+    result = import_sxs(args.source.resolve(), args.locale, args.project.resolve())
+    print_report(result.report)
+    print(
+        f"helpgen: imported {result.files} files, {result.spans} segments; {len(result.written)} files written; "
+        f"{result.report.summary()}; {result.seconds:.1f} s",
+        file=sys.stderr,
+    )
+    return EXIT_CONTENT if result.report.errors else EXIT_OK
+
+
+def run_init(args: argparse.Namespace) -> int:
+    """Run `helpgen init`."""
+    from .migrate import init_project
+
+    created = init_project(args.directory.resolve())
+    print(
+        f"helpgen: created {args.directory} ({len(created)} files); next: write content/*.md, then helpgen build "
+        f"--project {args.directory}",
+        file=sys.stderr,
+    )
+    return EXIT_OK

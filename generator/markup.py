@@ -18,6 +18,7 @@ from functools import lru_cache
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.renderer import RendererHTML
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
@@ -83,7 +84,28 @@ def parse_blocks(text: str, md: MarkdownIt | None = None) -> tuple[list[Token], 
     state = StateCore(text, md, env)
     for rule in _core_rules(md)[0]:
         rule(state)
-    return state.tokens, env
+    return _videos(state.tokens), env
+
+
+_VIDEO = re.compile(r"^\[!VIDEO\s+(\S+?)\]$")
+
+
+def _videos(tokens: list[Token]) -> list[Token]:
+    """Turn DocFX's `> [!VIDEO url]` quotes into `hg_video` tokens (rendered as a link to the video)."""
+    result: list[Token] = []
+    index = 0
+    while index < len(tokens):
+        window = tokens[index : index + 5]
+        shape = [t.type for t in window]
+        match = _VIDEO.match(window[2].content.strip()) if len(window) == 5 else None
+        if shape == ["blockquote_open", "paragraph_open", "inline", "paragraph_close", "blockquote_close"] and match:
+            video = Token("hg_video", "p", 0, block=True, info=match.group(1), map=window[0].map)
+            result.append(video)
+            index += 5
+        else:
+            result.append(tokens[index])
+            index += 1
+    return result
 
 
 @dataclass
@@ -121,6 +143,7 @@ def _renderer(md: MarkdownIt) -> RendererHTML:
         "image": _render_image,
         "heading_open": _render_heading_open,
         "alert_title_open": _render_alert_title,
+        "hg_video": _render_video,
     }
     renderer.rules.update(rules)
     return renderer
@@ -183,6 +206,13 @@ def _render_alert_title(tokens: Sequence[Token], idx: int, options: OptionsDict,
     if title and inline.type == "inline" and inline.children:
         inline.children = [_text_token(title)]
     return RendererHTML.renderToken(_renderer_of(env), tokens, idx, options, env)
+
+
+def _render_video(tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+    context = _context(env)
+    url = context.rewrite_url(tokens[idx].info, 0, context.problems)
+    label = context.alert_titles.get("VIDEO", "Watch the video")
+    return f'<p class="hg-video"><a href="{escapeHtml(url)}">{escapeHtml(label)}</a></p>\n'
 
 
 def _text_token(text: str) -> Token:

@@ -8,8 +8,10 @@ the files it wants to change. UI strings are translated through `locales/<L>/_th
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
@@ -24,8 +26,20 @@ from .model import Catalog, LocalizedArticle, Page
 from .pseudo import pseudo_localize
 
 #: Localized titles of DocFX alerts (theme UI strings).
-ALERT_TITLES = {"NOTE": "Note", "TIP": "Tip", "IMPORTANT": "Important", "WARNING": "Warning", "CAUTION": "Caution"}
+ALERT_TITLES = {
+    "NOTE": "Note",
+    "TIP": "Tip",
+    "IMPORTANT": "Important",
+    "WARNING": "Warning",
+    "CAUTION": "Caution",
+    "VIDEO": "Watch the video",
+}
 STATIC_FILES = ("helpgen.css", "helpgen.js", "language.js")
+#: Above this many articles the sidebar is left out of article pages (the locale index lists them all).
+SIDEBAR_LIMIT = 100
+#: An article with at least this many second-level headings gets an in-page table of contents.
+IN_PAGE_TOC_MIN = 3
+_H2 = re.compile(r'<h2 id="([^"]+)"[^>]*>(.*?)</h2>', re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -38,6 +52,20 @@ class Site:
     titles: Mapping[tuple[str, str], str]
     anchors: Mapping[str, frozenset[str]]
     unpublished: frozenset[tuple[str, str]] = frozenset()
+    assets: frozenset[str] = frozenset()
+    locale_assets: frozenset[tuple[str, str]] = frozenset()
+
+    def neighbours(self, locale: LocaleInfo, slug: str) -> tuple[str | None, str | None]:
+        """Return the previous and next article of `slug` in site order, in one locale."""
+        position = self.positions[slug]
+        before = next((s for s in reversed(self.slugs[:position]) if (locale.tag, s) in self.titles), None)
+        after = next((s for s in self.slugs[position + 1 :] if (locale.tag, s) in self.titles), None)
+        return before, after
+
+    @property
+    def positions(self) -> Mapping[str, int]:
+        """Return each article's position in site order."""
+        return _positions(self.slugs)
 
     def published(self, locale: LocaleInfo, slug: str) -> bool:
         """Return whether an article is published in a locale (built, and complete enough)."""
@@ -52,6 +80,17 @@ class Site:
     def public_locales(self) -> tuple[LocaleInfo, ...]:
         """Return the locales readers choose from (pseudo-locales are for testing)."""
         return tuple(locale for locale in self.locales if not locale.is_pseudo)
+
+
+@lru_cache(maxsize=4)
+def _positions(slugs: tuple[str, ...]) -> dict[str, int]:
+    return {slug: index for index, slug in enumerate(slugs)}
+
+
+def in_page_toc(body: str) -> list[dict[str, str]]:
+    """Return the second-level headings of a long article, for its in-page table of contents."""
+    headings = [{"id": m.group(1), "title": re.sub(r"<[^>]+>", "", m.group(2)).strip()} for m in _H2.finditer(body)]
+    return headings if len(headings) >= IN_PAGE_TOC_MIN else []
 
 
 def page_path(locale: LocaleInfo, slug: str) -> str:
@@ -127,6 +166,11 @@ def alternates(site: Site, slug: str | None, path_of: Callable[[LocaleInfo], str
     return links
 
 
+def path_of_slug(locale: LocaleInfo, slug: str) -> str:
+    """Return the site-relative URL of an article page."""
+    return _directory_url(page_path(locale, slug))
+
+
 def _directory_url(path: str) -> str:
     return path.removesuffix("index.html")
 
@@ -173,7 +217,14 @@ def render_article_page(localized: LocalizedArticle, body: str, site: Site, them
         "body_has_h1": "<h1" in body,
         "alternates": alternates(site, slug, path_of, root),
         "languages": language_links(site, locale, path_of, root),
-        "navigation": navigation(site, locale, root, slug),
+        "navigation": navigation(site, locale, root, slug) if len(site.slugs) <= SIDEBAR_LIMIT else [],
+        "index_href": f"{root}{locale.url_segment}/",
+        "neighbours": [
+            {"rel": rel, "title": site.titles[(locale.tag, other)], "href": root + path_of_slug(locale, other)}
+            for rel, other in zip(("prev", "next"), site.neighbours(locale, slug), strict=True)
+            if other is not None
+        ],
+        "contents": in_page_toc(body),
         "machine_translated": bool(localized.machine),
         "partly_untranslated": localized.shows_source and localized.published,
         "unreviewed": bool(localized.unreviewed),

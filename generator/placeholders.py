@@ -51,9 +51,13 @@ def _normalized(match: re.Match[str]) -> str:
     return f"{name}|{kind}:{argument}" if argument else f"{name}|{kind}"
 
 
+#: Code spans: braces in code (`{if ($x) {y}}`) are code, not template syntax.
+CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.DOTALL)
+
+
 def stray_template_syntax(text: str) -> list[str]:
-    """Return template syntax in `text` that is not part of a well-formed placeholder."""
-    return TEMPLATE_SYNTAX.findall(PLACEHOLDER.sub("", text))
+    """Return template syntax in `text` that is not a well-formed placeholder nor inside a code span."""
+    return TEMPLATE_SYNTAX.findall(CODE_SPAN.sub("", PLACEHOLDER.sub("", text)))
 
 
 def lookup(name: str, variables: Mapping[str, Any]) -> Any:

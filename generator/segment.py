@@ -19,7 +19,7 @@ from .model import Segment
 
 _EXPLICIT_ANCHOR = re.compile(r'^\s*<a\s+(?:name|id)\s*=\s*"([^"<>]+)"\s*>\s*</a>\s*', re.IGNORECASE)
 _IMAGE_ONLY = re.compile(r'^!\[(?P<alt>(?:[^\]\\]|\\.)*)\]\((?P<dest><[^>]*>|[^\s)]*)(?P<title>\s+"[^"]*")?\)$')
-_LETTER = re.compile(r"[^\W\d_]")
+_LETTER = re.compile(r"[^\W_]")  # a letter or a digit: dates and numbers may need localizing
 _HTML_TAG = re.compile(r"<[^>]*>")
 _CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)", re.DOTALL)
 _KINDS = {
@@ -78,7 +78,7 @@ def _segment_of(token: Token, kind: str, line: int) -> Segment | None:
     if image:
         token.meta["image"] = (image.group("dest"), image.group("title") or "")
         text, kind = image.group("alt"), "alt text"
-    if not _LETTER.search(_HTML_TAG.sub("", _CODE_SPAN.sub("", text))):
+    if not _LETTER.search(_HTML_TAG.sub("", text)):
         return None
     token.meta["msgid"] = text
     return Segment(msgid=text, kind=kind, line=line)

@@ -26,15 +26,17 @@ def test_bundled_site_matches_hand_counts() -> None:
     scroll = articles["cannot-see-the-scroll-bar.md"]
     assert scroll["segments"] == {"total": 3, "translated": 3, "fuzzy": 0, "untranslated": 0, "machine": 0}
     assert scroll["words"]["total"] == 25
-    # auto-reply.md: a 12-word title/heading, a 12-word bold instruction, a 14-word alert; the
-    # code-only paragraph is not a segment.
-    assert articles["auto-reply.md"]["words"]["total"] == 38
-    assert articles["auto-reply.md"]["segments"]["total"] == 3
+    # auto-reply.md: a 12-word title/heading, a 12-word bold instruction, a 14-word alert, and a
+    # 13-word PowerShell command that the corpus left outside its sxs spans (so untranslated).
+    reply = articles["auto-reply.md"]
+    assert reply["segments"] == {"total": 4, "translated": 3, "fuzzy": 0, "untranslated": 1, "machine": 0}
+    assert reply["words"] == {"total": 51, "translated": 38, "fuzzy": 0, "untranslated": 13, "machine": 0}
     # cancel-subscription.md: 16 distinct segments (the title is also the heading; "We're sorry to see
     # you go!", the refund line and "To learn more" stand twice), all machine translations.
     cancel = articles["cancel-subscription.md"]
     assert cancel["segments"] == {"total": 16, "translated": 16, "fuzzy": 0, "untranslated": 0, "machine": 16}
-    assert locale["published"] == 7 and locale["completeness"] == 1.0
+    assert locale["published"] == 7
+    assert locale["segments"]["total"] == 4 + 9 + 16 + 3 + 7 + 8 + 10 and locale["segments"]["untranslated"] == 1
 
 
 def test_fuzzy_untranslated_and_policy(make_site: Callable[..., Path]) -> None:

@@ -1,0 +1,105 @@
+"""The whole real corpus: both locales, every file (slow; runs in CI)."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import os
+import re
+from pathlib import Path
+
+import polib
+import pytest
+
+from generator.markup import shared_markdown
+from tests.conftest import REPO, run_helpgen
+
+CORPUS = REPO.parent / "shared" / "corpus" / "alchemy-insights"
+SPAN = re.compile(r'data-ttu-id="([^"]+)"')
+TAG = re.compile(r"<[^>]+>")
+IMAGE = re.compile(r'<img\b[^>]*?\balt="([^"]*)"[^>]*>')
+
+pytestmark = pytest.mark.slow
+
+if not CORPUS.is_dir():
+    if os.environ.get("CI"):
+        raise RuntimeError(f"the corpus must be at {CORPUS} in CI")
+    pytest.skip(f"no corpus at {CORPUS}", allow_module_level=True)
+
+
+def digest(root: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(root)): hashlib.md5(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and p.relative_to(root).parts[0] in ("content", "locales", "helpgen.yaml")
+    }
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    project = tmp_path_factory.mktemp("corpus") / "project"
+    runs = {}
+    for step, locale in enumerate(("zh-CN", "de-DE", "zh-CN")):
+        result = run_helpgen("import-sxs", CORPUS / locale, "--locale", locale, "--project", project)
+        assert result.code in (0, 1), result.err
+        runs[step] = (result.err, digest(project))
+    build = run_helpgen("build", "--project", project)
+    assert build.code == 0, build.err[-2000:]
+    return {"project": project, "runs": runs}
+
+
+def sxs_ids(entry: polib.POEntry) -> list[str]:
+    return [i for line in entry.tcomment.splitlines() if line.startswith("sxs: ") for i in line[5:].split()]
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "de-DE"])
+def test_every_span_of_every_file_is_imported(imported: dict[str, object], locale: str) -> None:
+    project = imported["project"]
+    assert isinstance(project, Path)
+    files = sorted((CORPUS / locale).rglob("*.md"))
+    assert len(files) == 2923
+    for source in files:
+        relative = source.relative_to(CORPUS / locale).as_posix().replace("includes/", "_snippets/")
+        catalog = polib.pofile(str(project / "locales" / locale / relative.replace(".md", ".po")))
+        imported_ids = [i for entry in catalog for i in sxs_ids(entry)]
+        assert sorted(imported_ids) == sorted(SPAN.findall(source.read_text(encoding="utf-8-sig"))), relative
+
+
+def test_importing_again_changes_nothing(imported: dict[str, object]) -> None:
+    runs = imported["runs"]
+    assert isinstance(runs, dict)
+    assert runs[2][1] == runs[1][1], "zh-CN, de-DE, zh-CN again: the project is as after the first two steps"
+
+
+def visible(markdown_or_html: str, inline: bool) -> str:
+    """Return the visible text (and alt texts), without white space: markup decides where spaces fall."""
+    rendered = shared_markdown().renderInline(markdown_or_html) if inline else markdown_or_html
+    text = TAG.sub(" ", IMAGE.sub(r" \1 ", rendered))  # an image reads as its alt text, where it stands
+    return "".join(html.unescape(text).split())
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "de-DE"])
+def test_every_segment_renders_in_its_page(imported: dict[str, object], locale: str) -> None:
+    project = imported["project"]
+    assert isinstance(project, Path)
+    checked = skipped = 0
+    for catalog_path in sorted((project / "locales" / locale).rglob("*.po")):
+        if catalog_path.name == "_theme.po" or "_snippets" in catalog_path.parts:
+            continue
+        slug = catalog_path.relative_to(project / "locales" / locale).as_posix()[: -len(".po")]
+        pages = {
+            code: visible((project / "site" / code / slug / "index.html").read_text(encoding="utf-8"), inline=False)
+            for code in ("en-us", locale.lower())
+        }
+        for entry in polib.pofile(str(catalog_path)):
+            if entry.obsolete:
+                continue
+            assert visible(entry.msgid, inline=True) in pages["en-us"], (slug, entry.msgid)
+            if entry.msgstr and "fuzzy" not in entry.flags:
+                assert visible(entry.msgstr, inline=True) in pages[locale.lower()], (slug, entry.msgstr)
+                checked += 1
+            else:
+                skipped += 1
+    assert checked > 19000  # distinct entries: one per paragraph, list item or cell; 27,000 spans are sentences
+    print(f"{locale}: {checked} translations checked, {skipped} entries untranslated or fuzzy")
+    assert skipped < 0.02 * checked  # untranslated (text outside sxs spans) or fuzzy (the sources disagree)
