@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 from . import conditions, plurals
 from .config import Config
+from .frozen import FrozenDict
 from .markup import parse_blocks
 from .model import Article, Segment
 from .paths import check_relative_path, iter_files
@@ -40,8 +39,13 @@ def read_articles(config: Config) -> tuple[list[Article], list[Diagnostic]]:
     return articles, problems
 
 
-def read_article(config: Config, path: str) -> Article:
-    """Read one article below content/; raise ContentError listing its problems."""
+def read_article(config: Config, path: str, data: bytes | None = None) -> Article:
+    """Read one article below content/ (or parse its bytes); raise ContentError listing its problems."""
+    return parse_article(config, path, decode_article(path, read_article_bytes(config, path) if data is None else data))
+
+
+def read_article_bytes(config: Config, path: str) -> bytes:
+    """Return an article file's bytes, refusing a path that escapes content/ or a file too large to build."""
     source_file = f"content/{path}"
     problem = check_relative_path(path)
     if problem:
@@ -49,15 +53,16 @@ def read_article(config: Config, path: str) -> Article:
     file = config.content_dir / path
     if file.stat().st_size > MAX_ARTICLE_CHARS * 4:
         raise ContentError([error(source_file, 0, "article-too-large", "article is too large to build")])
-    text = _read_text(file, source_file)
-    return parse_article(config, path, text)
+    return file.read_bytes()
 
 
-def _read_text(file: Path, source_file: str) -> str:
+def decode_article(path: str, data: bytes) -> str:
+    """Return an article's text from its bytes; raise ContentError when it is not UTF-8 or too long."""
+    source_file = f"content/{path}"
     try:
-        text = file.read_text(encoding="utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = file.read_bytes()[: exc.start].count(b"\n") + 1
+        line = data[: exc.start].count(b"\n") + 1
         raise ContentError([error(source_file, line, "article-encoding", "article is not valid UTF-8")]) from None
     if len(text) > MAX_ARTICLE_CHARS:
         raise ContentError(
@@ -90,9 +95,9 @@ def parse_article(config: Config, path: str, text: str) -> Article:
         source_file=source_file,
         title=title,
         description=description,
-        meta=MappingProxyType(visible),
+        meta=FrozenDict(visible),
         tokens=tuple(tokens),
-        env=MappingProxyType(env),
+        env=FrozenDict(env),
         segments=tuple(front + segments),
         anchors=anchors,
         order=order if isinstance(order, int) and not isinstance(order, bool) else None,

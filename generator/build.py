@@ -2,44 +2,55 @@
 
 from __future__ import annotations
 
-import posixpath
-import re
+import os
+import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import conditions, plurals
-from .articles import article_paths, read_articles
-from .catalogs import catalog_path, read_catalog, theme_catalog_path
-from .config import Config
+from .articles import article_paths
+from .cache import CACHE_DIR, Cache, files_fingerprint, fingerprint
+from .catalogs import read_catalog, theme_catalog_path
+from .config import CONFIG_NAME, Config
 from .locales import LocaleInfo, locale_info
-from .markup import RenderContext, localize_tokens, render_article_body
-from .model import Article, Catalog, LocalizedArticle, Page
+from .model import Catalog, Page
 from .pages import (
     Site,
     Theme,
     page_path,
-    render_article_page,
     render_locale_index,
     render_root_page,
     render_sitemap,
-    root_prefix,
     static_pages,
 )
 from .paths import iter_files
 from .report import ContentError, Report, error, warning
-from .translate import localize_article
-from .writer import check_output_dir, check_unique_paths, read_previous, write_site
+from .shard import KNOWN, Gathered, Rendered, Summary
+from .workers import Workers, default_jobs
+from .writer import (
+    MARKER,
+    begin_site,
+    check_output_dir,
+    discard_site,
+    finish_site,
+    read_previous,
+    remove_leftovers,
+    write_page,
+)
 
 
 @dataclass(frozen=True)
 class BuildOptions:
-    """What to build: which locales, for which org state, into which folder."""
+    """What to build: which locales, for which org state, into which folder, with how many processes."""
 
     out_dir: Path
     locales: tuple[str, ...] = ()
     profile: str | None = None
+    jobs: int = field(default_factory=default_jobs)
+    cache: bool = True
+    #: Delete the replaced site in a detached process (the command line does; tests wait for it).
+    background_cleanup: bool = False
 
 
 @dataclass
@@ -47,21 +58,105 @@ class BuildResult:
     """What a build did."""
 
     report: Report = field(default_factory=Report)
-    pages: list[Page] = field(default_factory=list)
+    pages: list[str] = field(default_factory=list)
+    rebuilt: list[str] = field(default_factory=list)
+    reused: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
+    written: bool = False
 
 
 def build_site(config: Config, options: BuildOptions) -> BuildResult:
-    """Build the whole site into memory, then write it at once."""
+    """Build every page into a staging folder, then swap it in place of the old site at once."""
     result = BuildResult()
     check_output_dir(options.out_dir, config.project_dir)
     locales = select_locales(config, options.locales)
     org = resolve_profile(config, options.profile)
-    articles, problems = read_articles(config)
-    result.report.extend(problems)
+    check_site_url(config, result.report)
+    cache = Cache(config.project_dir / CACHE_DIR if options.cache else None)
+    previous = previous_manifest(cache, options.out_dir)
+    paths = article_paths(config)
+    remove_leftovers(options.out_dir)
+    staging = begin_site(options.out_dir)
+    try:
+        config_key = files_fingerprint([config.project_dir / CONFIG_NAME])
+        with Workers(config, locales, options.jobs, len(paths), cache, config_key, options.out_dir) as workers:
+            gathered = workers.gather(paths)
+            cache.store("state", KNOWN, {path: entry for part in gathered for path, entry in part.known.items()})
+            site = make_site(config, locales, summaries_of(gathered))
+            rendered = workers.render(site, org, staging, previous)
+        record(result, gathered, rendered)
+        manifest = {key: value for part in rendered for key, value in part.keys.items()}
+        write_site_pages(config, site, locales, summaries_of(gathered), staging, manifest, result.report)
+        keep_failed_pages(config, locales, options, result, staging)
+        files = content_files(config) + locale_files(config, locales)
+        manifest |= {"__files__": fingerprint([(p, f.stat().st_size, f.stat().st_mtime_ns) for p, f in files])}
+        manifest["__out__"] = str(options.out_dir.resolve())
+        if manifest == previous and not result.failed and (options.out_dir / MARKER).is_file():
+            discard_site(staging)  # nothing changed: the site on disk is already this build's
+            return result
+        carry_unchanged(options.out_dir, staging, rendered)
+        finish_site(staging, options.out_dir, files, options.background_cleanup)
+        result.written = True
+        if not result.failed:
+            cache.write_manifest(manifest)
+    except BaseException:
+        discard_site(staging)
+        raise
+    return result
+
+
+def record(result: BuildResult, gathered: list[Gathered], rendered: list[Rendered]) -> None:
+    """Note what the shards found and did."""
+    for diagnostics in [part.diagnostics for part in gathered] + [part.diagnostics for part in rendered]:
+        result.report.extend(diagnostics)
+    result.pages = sorted(path for part in rendered for path in part.keys)
+    result.rebuilt = sorted(path for part in rendered for path in part.rebuilt)
+    result.reused = sorted(path for part in rendered for path in part.unchanged)
+
+
+def previous_manifest(cache: Cache, out_dir: Path) -> dict[str, str]:
+    """Return the page keys of the last build, if it was written to this output folder."""
+    manifest = cache.read_manifest()
+    return manifest if manifest.get("__out__") == str(out_dir.resolve()) else {}
+
+
+def write_site_pages(
+    config: Config,
+    site: Site,
+    locales: list[LocaleInfo],
+    summaries: list[Summary],
+    staging: Path,
+    manifest: dict[str, str],
+    report: Report,
+) -> None:
+    """Write the pages that are not articles, and note their hash in the manifest."""
+    themes = {locale.tag: Theme(config, locale, read_theme_catalog(config, locale, report)) for locale in locales}
+    pages = site_pages(site, themes, summaries)
+    for page in pages:
+        write_page(staging, page)
+    manifest["__site__"] = fingerprint([(page.path, page.content) for page in pages])
+
+
+def carry_unchanged(out_dir: Path, staging: Path, rendered: list[Rendered]) -> None:
+    """Put the pages that did not change into the new site: hard-linked from the old one (or copied)."""
+    made: set[str] = set()
+    old, new = str(out_dir.resolve()), str(staging)
+    for path in sorted(path for part in rendered for path in part.unchanged):
+        folder = os.path.dirname(path)
+        if folder not in made:  # plain os calls: this loop runs for every page of a large site
+            os.makedirs(os.path.join(new, folder), exist_ok=True)
+            made.add(folder)
+        try:
+            os.link(os.path.join(old, path), os.path.join(new, path))
+        except OSError:  # a file system without hard links
+            shutil.copyfile(os.path.join(old, path), os.path.join(new, path))
+
+
+def check_site_url(config: Config, report: Report) -> None:
+    """Warn when the site's URL is unknown: sitemap and hreflang links need it."""
     if not config.site_url:
-        result.report.add(
+        report.add(
             warning(
                 config.config_path,
                 0,
@@ -70,20 +165,11 @@ def build_site(config: Config, options: BuildOptions) -> BuildResult:
                 "links use site-relative URLs, which search engines ignore",
             )
         )
-    localized = localize_all(config, articles, locales, result.report)
-    site = make_site(config, locales, articles, localized)
-    themes = {
-        locale.tag: Theme(config, locale, read_theme_catalog(config, locale, result.report)) for locale in locales
-    }
-    for item in localized.values():
-        render_page(item, site, themes[item.locale.tag], org, options, result)
-    result.pages += site_pages(site, themes, localized)
-    keep_failed_pages(config, locales, options, result)
-    for problem in check_unique_paths(result.pages):
-        raise ContentError([error("site", 0, "output-collision", problem)])
-    files = content_files(config) + locale_files(config, locales)
-    write_site(options.out_dir, sorted(result.pages, key=lambda page: page.path), files)
-    return result
+
+
+def summaries_of(gathered: list[Gathered]) -> list[Summary]:
+    """Return every shard's article summaries in path order (shards interleave the paths)."""
+    return sorted((summary for part in gathered for summary in part.summaries), key=lambda s: s.path)
 
 
 def select_locales(config: Config, wanted: tuple[str, ...]) -> list[LocaleInfo]:
@@ -124,32 +210,6 @@ def resolve_profile(config: Config, profile: str | None) -> Mapping[str, Any] | 
     return config.profiles[profile]
 
 
-def localize_all(
-    config: Config, articles: list[Article], locales: list[LocaleInfo], report: Report
-) -> dict[tuple[str, str], LocalizedArticle]:
-    """Return every article in every locale whose catalog could be read."""
-    localized = {}
-    for article in articles:
-        for locale in locales:
-            try:
-                catalog = read_article_catalog(config, article, locale)
-            except ContentError as exc:
-                report.extend(exc.diagnostics)
-                continue
-            policy = config.policy(locale.tag)
-            item = localize_article(article, locale, catalog, config.variables, config.source_locale, policy)
-            report.extend(item.diagnostics)
-            localized[(locale.tag, article.slug)] = item
-    return localized
-
-
-def read_article_catalog(config: Config, article: Article, locale: LocaleInfo) -> Catalog | None:
-    """Return an article's catalog in `locale`, or None where no catalog is needed."""
-    if locale.is_pseudo or locale.tag == config.source_locale:
-        return None
-    return read_catalog(config, locale.tag, catalog_path(locale.tag, article.path))
-
-
 def read_theme_catalog(config: Config, locale: LocaleInfo, report: Report) -> Catalog | None:
     """Return the theme's UI strings in `locale`; a broken catalog is reported and ignored."""
     if locale.is_pseudo or locale.tag == config.source_locale:
@@ -161,94 +221,32 @@ def read_theme_catalog(config: Config, locale: LocaleInfo, report: Report) -> Ca
         return None
 
 
-def make_site(
-    config: Config,
-    locales: list[LocaleInfo],
-    articles: list[Article],
-    localized: Mapping[tuple[str, str], LocalizedArticle],
-) -> Site:
-    """Return the site-wide facts: locales, articles in order, and every localized title."""
-    ordered = sorted(articles, key=lambda a: (a.order is None, a.order or 0, a.title.casefold(), a.slug))
-    titles = {key: item.title for key, item in localized.items()}
-    anchors = {article.slug: article.anchors for article in articles}
-    unpublished = frozenset(key for key, item in localized.items() if not item.published)
+def make_site(config: Config, locales: list[LocaleInfo], summaries: list[Summary]) -> Site:
+    """Return the site-wide facts: locales, articles in order, every localized title, the files."""
+    ordered = sorted(summaries, key=lambda a: (a.order is None, a.order or 0, a.title.casefold(), a.slug))
+    titles = {(tag, s.slug): values[0] for s in summaries for tag, values in s.localized.items()}
+    unpublished = frozenset((tag, s.slug) for s in summaries for tag, values in s.localized.items() if not values[2])
     assets = frozenset(path for path, _ in content_files(config))
     localized_assets = frozenset(
         (locale.tag, path.split("/", 1)[1]) for locale in locales for path, _ in locale_files(config, [locale])
     )
     return Site(
-        config, tuple(locales), tuple(a.slug for a in ordered), titles, anchors, unpublished, assets, localized_assets
+        config,
+        tuple(locales),
+        tuple(s.slug for s in ordered),
+        titles,
+        {s.slug: s.anchors for s in summaries},
+        unpublished,
+        assets,
+        localized_assets,
     )
 
 
-def render_page(
-    item: LocalizedArticle,
-    site: Site,
-    theme: Theme,
-    org: Mapping[str, Any] | None,
-    options: BuildOptions,
-    result: BuildResult,
-) -> None:
-    """Render one article in one locale, or record why it failed."""
-    article = item.article
-    tokens = localize_tokens(article.tokens, item.texts, item.fallbacks, site.source.tag)
-    tokens = plurals.expand_plurals(tokens, item, site.source.tag, org or site.config.default_org(), org is not None)
-    has_conditions = org is None and any(t.type in conditions.BRANCH_TAGS or "data-hg-count" in t.attrs for t in tokens)
-    if org is not None:
-        tokens = conditions.select_branches(tokens, org)
-    context = RenderContext(
-        rewrite_url=link_rewriter(site, article, item.locale),
-        alert_titles=theme.alert_titles(),
-    )
-    body = render_article_body(tokens, dict(article.env), context)
-    if context.problems:
-        result.report.extend(error(article.source_file, line, "link", message) for line, message in context.problems)
-        return
-    result.pages.append(render_article_page(item, body, site, theme, has_conditions))
-
-
-_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
-
-
-def link_rewriter(site: Site, article: Article, locale: LocaleInfo) -> Any:
-    """Return the function that maps a link in `article` to its URL on the built page."""
-    root = root_prefix(page_path(locale, article.slug))
-    folder = posixpath.dirname(article.path)
-    known = set(site.slugs)
-
-    def rewrite(url: str, line: int, problems: list[tuple[int, str]]) -> str:
-        if not url or _SCHEME.match(url) or url.startswith(("#", "/")):
-            return url
-        target, _, fragment = url.partition("#")
-        resolved = posixpath.normpath(posixpath.join(folder, target))
-        if resolved.startswith("../") or resolved == "..":
-            problems.append((line, f"link '{url}' points outside content/"))
-            return url
-        if resolved.endswith(".md"):
-            slug = resolved[: -len(".md")]
-            if slug not in known:
-                problems.append((line, f"link to '{url}': no article content/{resolved}"))
-                return url
-            if fragment and fragment not in site.anchors[slug]:
-                problems.append((line, f"link to '{url}': no heading or anchor '{fragment}' in content/{resolved}"))
-            return root + page_path(locale, slug).removesuffix("index.html") + (f"#{fragment}" if fragment else "")
-        suffix = f"#{fragment}" if fragment else ""
-        if (locale.tag, resolved) in site.locale_assets:  # a localized screenshot replaces the source one
-            return f"{root}{locale.url_segment}/{resolved}{suffix}"
-        if resolved not in site.assets:
-            problems.append((line, f"link to '{url}': no file content/{resolved}"))
-        return root + resolved + suffix
-
-    return rewrite
-
-
-def site_pages(
-    site: Site, themes: Mapping[str, Theme], localized: Mapping[tuple[str, str], LocalizedArticle]
-) -> list[Page]:
+def site_pages(site: Site, themes: Mapping[str, Theme], summaries: list[Summary]) -> list[Page]:
     """Return the pages that are not articles: indexes, root, sitemap, and the theme's files."""
     pages = []
     for locale in site.locales:
-        descriptions = {slug: item.description for (tag, slug), item in localized.items() if tag == locale.tag}
+        descriptions = {s.slug: s.localized[locale.tag][1] for s in summaries if locale.tag in s.localized}
         pages.append(render_locale_index(site, locale, themes[locale.tag], descriptions))
     pages.append(render_root_page(site, themes[site.source.tag]))
     pages.append(render_sitemap(site))
@@ -256,14 +254,16 @@ def site_pages(
     return pages
 
 
-def keep_failed_pages(config: Config, locales: list[LocaleInfo], options: BuildOptions, result: BuildResult) -> None:
+def keep_failed_pages(
+    config: Config, locales: list[LocaleInfo], options: BuildOptions, result: BuildResult, staging: Path
+) -> None:
     """Keep serving the previous version of every article page whose new build failed."""
-    built = {page.path for page in result.pages}
+    built = set(result.pages)
     expected = {page_path(locale, path[: -len(".md")]) for path in article_paths(config) for locale in locales}
     for path in sorted(expected - built):
         previous = read_previous(options.out_dir, path)
         if previous is not None:
-            result.pages.append(Page(path, previous, "previous build"))
+            write_page(staging, Page(path, previous, "previous build"))
             result.kept.append(path)
         result.failed.append(path)
 

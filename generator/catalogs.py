@@ -340,3 +340,125 @@ def read_existing(config: Config, relative_path: str) -> tuple[dict[str, str], l
         return {}, []
     data = file.read_bytes()
     return read_header(data), read_messages(data, relative_path)
+
+
+def read_catalog_fast(config: Config, locale: str, relative_path: str) -> Catalog:
+    """Read a catalog for the build with `parse_catalog_fast` (an empty one if there is none)."""
+    file = config.project_dir / relative_path
+    if not file.is_file():
+        return Catalog(locale, relative_path)
+    if file.stat().st_size > MAX_CATALOG_BYTES:
+        raise ContentError([error(relative_path, 0, "catalog-too-large", "catalog is too large to read")])
+    return parse_catalog_fast(file.read_bytes(), locale, relative_path)
+
+
+_KEYWORD = re.compile(r'^(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)\s+("(?:[^"\\]|\\.)*")\s*$')
+_CONTINUATION = re.compile(r'^\s*("(?:[^"\\]|\\.)*")\s*$')
+
+
+def parse_catalog_fast(data: bytes, locale: str, relative_path: str) -> Catalog:
+    """Parse PO bytes into the entries the build needs, several times faster than Babel's reader.
+
+    It reads what `parse_catalog` reads (a test compares the two on every catalog of the corpus)
+    and refuses the same syntax errors, with their line.
+    """
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        at = data[: exc.start].count(b"\n") + 1
+        message = "invalid PO file: catalog is not valid UTF-8"
+        raise ContentError([error(relative_path, at, "catalog-syntax", message)]) from None
+    entries: dict[str, CatalogEntry] = {}
+    state = _EntryState()
+    for number, line in enumerate(text.split("\n"), start=1):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if stripped.startswith("#"):
+            if state.field is not None:
+                state.finish(entries)
+            state.comment(stripped)
+            continue
+        keyword = _KEYWORD.match(stripped)
+        if state.obsolete:
+            state.reset()
+        if keyword:
+            name, index, quoted = keyword.groups()
+            if name == "msgid" and state.field is not None:
+                state.finish(entries)
+            state.start(name, index, unescape(quoted), number)
+            continue
+        continuation = _CONTINUATION.match(stripped)
+        if continuation and state.field is not None:
+            state.extend(unescape(continuation.group(1)))
+            continue
+        message = (
+            "string is not closed with a quotation mark"
+            if stripped.count('"') % 2
+            else f"not a PO line: {stripped[:40]!r}"
+        )
+        raise ContentError([error(relative_path, number, "catalog-syntax", f"invalid PO file: {message}")])
+    state.finish(entries)
+    return Catalog(locale, relative_path, entries)
+
+
+class _EntryState:
+    """The entry being read by `parse_catalog_fast`."""
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        self.flags: set[str] = set()
+        self.comments: list[str] = []
+        self.obsolete = False
+        self.fields: dict[str, str] = {}
+        self.forms: dict[int, str] = {}
+        self.field: str | None = None
+        self.line = 0
+
+    def comment(self, line: str) -> None:
+        if line.startswith("#~"):
+            self.obsolete = True  # obsolete entries are comments through and through: skipped whole
+            return
+        if self.obsolete:
+            self.reset()
+        if line.startswith("#,"):
+            self.flags.update(flag.strip() for flag in line[2:].split(",") if flag.strip())
+        elif not line.startswith(("#.", "#:", "#|")):
+            self.comments.append(line[1:].strip())
+
+    def start(self, name: str, index: str | None, value: str, line: int) -> None:
+        if name == "msgid":
+            self.line = line
+        self.field = f"msgstr[{index}]" if index is not None else name
+        if index is not None:
+            self.forms[int(index)] = value
+        else:
+            self.fields[name] = value
+
+    def extend(self, value: str) -> None:
+        assert self.field is not None
+        if self.field.startswith("msgstr["):
+            index = int(self.field[len("msgstr[") : -1])
+            self.forms[index] += value
+        else:
+            self.fields[self.field] += value
+
+    def finish(self, entries: dict[str, CatalogEntry]) -> None:
+        msgid = self.fields.get("msgid", "")
+        if msgid and not self.obsolete and "msgctxt" not in self.fields:
+            forms = tuple(self.forms[i] for i in sorted(self.forms))
+            plural = self.fields.get("msgid_plural", "")
+            flags = frozenset(self.flags)
+            entries[msgid] = CatalogEntry(
+                msgid=msgid,
+                msgstr=forms[0] if plural and forms else self.fields.get("msgstr", ""),
+                fuzzy="fuzzy" in flags,
+                origin=origin_of(self.comments, flags),
+                line=self.line,
+                flags=flags,
+                msgid_plural=plural,
+                msgstr_plural=forms if plural else (),
+            )
+        self.reset()

@@ -93,6 +93,19 @@ def make_parser() -> argparse.ArgumentParser:
         help="write pages resolved for one named org state (no script, one branch per block)",
     )
     build.add_argument("--strict", action="store_true", help="fail (exit 1) on warnings too, as CI should")
+    build.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        metavar="N",
+        default=0,
+        help="build with N processes (default: the number of cores); the site is the same for every N",
+    )
+    build.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="neither use nor fill the build cache (.helpgen-cache/ in the project; safe to delete)",
+    )
     build.set_defaults(run=run_build)
 
     extract = commands.add_parser(
@@ -183,19 +196,27 @@ def run_build(args: argparse.Namespace) -> int:
     """Run `helpgen build`."""
     from .build import BuildOptions, build_site
     from .config import read_config
+    from .workers import default_jobs
 
     started = time.perf_counter()
     config = read_config(args.project.resolve())
     out_dir = args.out or config.project_dir / "site"
-    options = BuildOptions(out_dir=out_dir, locales=tuple(args.locale), profile=args.profile)
+    options = BuildOptions(
+        out_dir=out_dir,
+        locales=tuple(args.locale),
+        profile=args.profile,
+        jobs=args.jobs or default_jobs(),
+        cache=not args.no_cache,
+        background_cleanup=True,
+    )
     result = build_site(config, options)
     print_report(result.report)
     seconds = time.perf_counter() - started
-    articles = len([page for page in result.pages if page.path.endswith("/index.html") and page.path.count("/") >= 2])
+    kept = f" ({len(result.kept)} kept from the previous build)" if result.kept else ""
+    where = f"site in {out_dir}" if result.written else f"site in {out_dir} is up to date"
     print(
-        f"helpgen: {articles} article pages, {len(result.failed)} failed"
-        f"{f' ({len(result.kept)} kept from the previous build)' if result.kept else ''}; "
-        f"{result.report.summary()}; {seconds:.2f} s; site in {out_dir}",
+        f"helpgen: {len(result.pages)} article pages ({len(result.rebuilt)} built, {len(result.reused)} reused), "
+        f"{len(result.failed)} failed{kept}; {result.report.summary()}; {seconds:.2f} s; {where}",
         file=sys.stderr,
     )
     return EXIT_CONTENT if result.failed or result.report.failed(args.strict) else EXIT_OK

@@ -10,10 +10,10 @@ import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 from . import locales as locale_data
+from .frozen import FrozenDict
 from .report import ContentError, Diagnostic, error
 from .safe_yaml import YamlDocument, load_yaml
 
@@ -95,11 +95,11 @@ class Config:
     pseudo_locales: tuple[str, ...] = ()
     site_name: str = "Help Center"
     site_url: str = ""
-    variables: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    variables: Mapping[str, Any] = field(default_factory=lambda: FrozenDict({}))
     org: tuple[OrgField, ...] = ()
-    profiles: Mapping[str, Mapping[str, Any]] = field(default_factory=lambda: MappingProxyType({}))
+    profiles: Mapping[str, Mapping[str, Any]] = field(default_factory=lambda: FrozenDict({}))
     default_profile: str | None = None
-    policies: Mapping[str, LocalePolicy] = field(default_factory=lambda: MappingProxyType({}))
+    policies: Mapping[str, LocalePolicy] = field(default_factory=lambda: FrozenDict({}))
     config_path: str = CONFIG_NAME
 
     def policy(self, locale: str) -> LocalePolicy:
@@ -132,7 +132,7 @@ class Config:
 
     def default_org(self) -> Mapping[str, Any]:
         """Return the default profile's org state (empty without profiles)."""
-        return self.profiles.get(self.default_profile or "", MappingProxyType({}))
+        return self.profiles.get(self.default_profile or "", FrozenDict({}))
 
 
 def read_config(project_dir: Path) -> Config:
@@ -199,9 +199,9 @@ def parse_config(document: YamlDocument, project_dir: Path) -> Config:
         site_url=values["site_url"].rstrip("/") + "/" if values["site_url"] else "",
         variables=_freeze(variables),
         org=org,
-        profiles=MappingProxyType({name: MappingProxyType(state) for name, state in sorted(profiles.items())}),
+        profiles=FrozenDict({name: FrozenDict(state) for name, state in sorted(profiles.items())}),
         default_profile=default_profile,
-        policies=MappingProxyType(policies),
+        policies=FrozenDict(policies),
     )
 
 
@@ -212,7 +212,7 @@ def _did_you_mean(word: str, candidates: Mapping[str, Any] | list[str]) -> str:
 
 def _freeze(value: Any) -> Any:
     if isinstance(value, dict):
-        return MappingProxyType({key: _freeze(item) for key, item in value.items()})
+        return FrozenDict({key: _freeze(item) for key, item in value.items()})
     if isinstance(value, list):
         return tuple(_freeze(item) for item in value)
     return value

@@ -141,7 +141,6 @@ def _renderer(md: MarkdownIt) -> RendererHTML:
         "hg_endif": lambda tokens, idx, options, env: "</div></div>\n",
         "link_open": _render_link_open,
         "image": _render_image,
-        "heading_open": _render_heading_open,
         "alert_title_open": _render_alert_title,
         "hg_video": _render_video,
     }
@@ -189,14 +188,6 @@ def _render_image(tokens: Sequence[Token], idx: int, options: OptionsDict, env: 
 
 def _renderer_of(env: EnvType) -> RendererHTML:
     return _renderer(shared_markdown())
-
-
-def _render_heading_open(tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
-    token = tokens[idx]
-    anchor = token.meta.get("anchor")
-    if anchor:
-        token.attrSet("id", anchor)
-    return RendererHTML.renderToken(_renderer_of(env), tokens, idx, options, env)
 
 
 def _render_alert_title(tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
@@ -318,22 +309,26 @@ def localize_tokens(
 
     result: list[Token] = []
     for token in tokens:
-        copy = token.copy(attrs=dict(token.attrs), meta=dict(token.meta), children=None)
+        if token.type != "inline":
+            result.append(token)  # shared: the renderer changes only tokens it was given copies of
+            continue
         msgid = token.meta.get("msgid")
-        if token.type == "inline" and msgid is not None:
-            copy.content = inline_source(token, texts.get(msgid, msgid))
-            if msgid in fallbacks:
-                _mark_source_language(result, source_lang)
-        result.append(copy)
+        text = token.content if msgid is None else inline_source(token, texts.get(msgid, msgid))
+        result.append(token.copy(content=text, meta=dict(token.meta), children=None))
+        if msgid is not None and msgid in fallbacks:
+            _mark_source_language(result, source_lang)
     return result
 
 
 def _mark_source_language(opened: list[Token], source_lang: str) -> None:
-    """Put `lang` on the element that holds a segment shown in the source language."""
-    for token in reversed(opened):
+    """Put `lang` on (a copy of) the element that holds a segment shown in the source language."""
+    for index in range(len(opened) - 1, -1, -1):
+        token = opened[index]
         if token.nesting == 1 and not token.hidden:
-            token.attrSet("lang", source_lang)
-            token.attrJoin("class", "hg-fallback")
+            copy = token.copy(attrs=dict(token.attrs))
+            copy.attrSet("lang", source_lang)
+            copy.attrJoin("class", "hg-fallback")
+            opened[index] = copy
             return
 
 

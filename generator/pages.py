@@ -10,8 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
@@ -20,9 +19,11 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, StrictUndefine
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
+from .cache import files_fingerprint, fingerprint
 from .config import Config
 from .locales import LocaleInfo
 from .model import Catalog, LocalizedArticle, Page
+from .paths import iter_files
 from .pseudo import pseudo_localize
 
 #: Localized titles of DocFX alerts (theme UI strings).
@@ -54,18 +55,30 @@ class Site:
     unpublished: frozenset[tuple[str, str]] = frozenset()
     assets: frozenset[str] = frozenset()
     locale_assets: frozenset[tuple[str, str]] = frozenset()
+    _orders: dict[str, dict[str, tuple[str | None, str | None]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    _navigation_keys: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+
+    def navigation_key(self, locale: LocaleInfo) -> str | None:
+        """Return what the sidebar of a locale's pages shows, as a hash (None when pages have none)."""
+        if len(self.slugs) > SIDEBAR_LIMIT:
+            return None
+        if locale.tag not in self._navigation_keys:
+            entries = [(slug, self.titles.get((locale.tag, slug))) for slug in self.slugs]
+            self._navigation_keys[locale.tag] = fingerprint(entries)
+        return self._navigation_keys[locale.tag]
 
     def neighbours(self, locale: LocaleInfo, slug: str) -> tuple[str | None, str | None]:
         """Return the previous and next article of `slug` in site order, in one locale."""
-        position = self.positions[slug]
-        before = next((s for s in reversed(self.slugs[:position]) if (locale.tag, s) in self.titles), None)
-        after = next((s for s in self.slugs[position + 1 :] if (locale.tag, s) in self.titles), None)
-        return before, after
-
-    @property
-    def positions(self) -> Mapping[str, int]:
-        """Return each article's position in site order."""
-        return _positions(self.slugs)
+        order = self._orders.get(locale.tag)
+        if order is None:
+            built = [s for s in self.slugs if (locale.tag, s) in self.titles]
+            order = self._orders[locale.tag] = {
+                s: (built[i - 1] if i else None, built[i + 1] if i + 1 < len(built) else None)
+                for i, s in enumerate(built)
+            }
+        return order.get(slug, (None, None))
 
     def published(self, locale: LocaleInfo, slug: str) -> bool:
         """Return whether an article is published in a locale (built, and complete enough)."""
@@ -80,11 +93,6 @@ class Site:
     def public_locales(self) -> tuple[LocaleInfo, ...]:
         """Return the locales readers choose from (pseudo-locales are for testing)."""
         return tuple(locale for locale in self.locales if not locale.is_pseudo)
-
-
-@lru_cache(maxsize=4)
-def _positions(slugs: tuple[str, ...]) -> dict[str, int]:
-    return {slug: index for index, slug in enumerate(slugs)}
 
 
 def in_page_toc(body: str) -> list[dict[str, str]]:
@@ -128,6 +136,7 @@ def make_environment(config: Config, gettext: Callable[[str], str]) -> Immutable
         undefined=StrictUndefined,
         extensions=["jinja2.ext.i18n"],
         keep_trailing_newline=True,
+        auto_reload=False,  # one build reads each template once
     )
     environment.install_gettext_callables(  # type: ignore[attr-defined]
         gettext, lambda s, p, n: gettext(s if n == 1 else p), newstyle=True
@@ -142,6 +151,10 @@ class Theme:
         self.gettext = ui_translator(catalog, locale)
         self.environment = make_environment(config, self.gettext)
         self.site_name = self.gettext(config.site_name)
+        overrides = [config.templates_dir / p for p in iter_files(config.templates_dir)]
+        ui = sorted((e.msgid, e.msgstr, e.fuzzy) for e in catalog.entries.values()) if catalog else []
+        #: Hash of what this theme puts on a page (helpgen's own theme is part of its code's hash).
+        self.fingerprint = fingerprint(files_fingerprint(overrides), ui, locale.tag)
 
     def render(self, template: str, **context: Any) -> bytes:
         """Render one template to UTF-8 bytes."""

@@ -96,6 +96,7 @@ def _set_anchor(heading: Token, inline: Token, used: set[str]) -> None:
         unique, n = f"{anchor}-{n}", n + 1
     used.add(unique)
     heading.meta["anchor"] = unique
+    heading.attrSet("id", unique)
 
 
 def inline_source(token: Token, text: str) -> str:

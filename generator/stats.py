@@ -8,12 +8,12 @@ from dataclasses import asdict, dataclass, field
 from html import escape
 
 from .articles import read_articles
-from .build import read_article_catalog
 from .config import Config
 from .locales import locale_info
 from .model import MACHINE, Article, Catalog
 from .report import ContentError, Report
 from .segment import plain_text
+from .shard import read_article_catalog
 from .translate import localize_article
 
 STATUSES = ("translated", "fuzzy", "untranslated")

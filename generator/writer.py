@@ -7,8 +7,11 @@ it), and refuses an output folder that is the project, one of its input folders,
 
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -66,43 +69,108 @@ def check_unique_paths(pages: Iterable[Page]) -> list[str]:
 
 def write_site(out_dir: Path, pages: Iterable[Page], files: Iterable[tuple[str, Path]] = ()) -> None:
     """Write pages (and copied files) into a fresh folder, then replace `out_dir` with it."""
-    out_dir = out_dir.resolve()
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
+    staging = begin_site(out_dir)
     try:
         for page in pages:
-            _write_file(staging / page.path, page.content)
-        for relative, source in files:
-            target = staging / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, target)
-        (staging / MARKER).write_text("This folder was built by helpgen and is replaced by every build.\n")
-        os.chmod(staging, 0o755)
-        _swap(staging, out_dir)
+            write_page(staging, page)
+        finish_site(staging, out_dir, files)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        discard_site(staging)
         raise
 
 
-def _write_file(path: Path, content: bytes) -> None:
+def begin_site(out_dir: Path) -> Path:
+    """Create the staging folder of a new site, beside `out_dir`."""
+    out_dir = out_dir.resolve()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
+
+
+def write_page(staging: Path, page: Page) -> None:
+    """Write one page into the staging folder (worker processes call this too)."""
+    path = staging / page.path
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(content)
+    path.write_bytes(page.content)
 
 
-def _swap(staging: Path, out_dir: Path) -> None:
-    """Put `staging` in place of `out_dir`; the old site is removed only once the new one is there."""
+def finish_site(staging: Path, out_dir: Path, files: Iterable[tuple[str, Path]] = (), background: bool = False) -> None:
+    """Copy `files` into the staging folder, mark it as helpgen's, and swap it in place of `out_dir`."""
+    for relative, source in files:
+        target = staging / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+    (staging / MARKER).write_text("This folder was built by helpgen and is replaced by every build.\n")
+    os.chmod(staging, 0o755)
+    _swap(staging, out_dir.resolve(), background)
+
+
+def discard_site(staging: Path) -> None:
+    """Remove a staging folder after a failed build."""
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def _swap(staging: Path, out_dir: Path, background: bool = False) -> None:
+    """Put `staging` in place of `out_dir`; the old site is removed only once the new one is there.
+
+    On Linux both folders are exchanged in one atomic step (renameat2), so `out_dir` is never
+    missing, not even for an instant. With `background`, the old site is deleted by a detached
+    process, so that the command returns as soon as the new site is in place.
+    """
     if not out_dir.exists():
         staging.rename(out_dir)
         return
-    retired = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
-    retired.rmdir()
-    out_dir.rename(retired)
+    if _exchange(staging, out_dir):
+        retired = staging.with_name(staging.name.replace(".new-", ".old-"))
+        staging.rename(retired)
+    else:
+        retired = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
+        retired.rmdir()
+        out_dir.rename(retired)
+        try:
+            staging.rename(out_dir)
+        except BaseException:
+            retired.rename(out_dir)
+            raise
+    if background:
+        remove_in_background(retired)
+    else:
+        shutil.rmtree(retired, ignore_errors=True)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two folders atomically with Linux's renameat2(RENAME_EXCHANGE); False where it is not available."""
+    if sys.platform != "linux":
+        return False
     try:
-        staging.rename(out_dir)
-    except BaseException:
-        retired.rename(out_dir)
-        raise
-    shutil.rmtree(retired, ignore_errors=True)
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return bool(renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange) == 0)
+
+
+def remove_in_background(folder: Path) -> None:
+    """Delete a retired site in a detached process (the next build finishes the job if it is cut short)."""
+    code = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"
+    subprocess.Popen(  # noqa: S603 - our own interpreter and a folder we created
+        [sys.executable, "-c", code, str(folder)],
+        start_new_session=True,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def remove_leftovers(out_dir: Path) -> None:
+    """Delete staging and retired folders that an interrupted build left beside `out_dir`."""
+    out_dir = out_dir.resolve()
+    if not out_dir.parent.is_dir():
+        return
+    for prefix in (f".{out_dir.name}.new-", f".{out_dir.name}.old-"):  # names only helpgen's mkdtemp makes
+        for stale in out_dir.parent.glob(f"{prefix}*"):
+            if stale.is_dir() and not stale.is_symlink():
+                shutil.rmtree(stale, ignore_errors=True)
 
 
 def read_previous(out_dir: Path, relative: str) -> bytes | None:

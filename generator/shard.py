@@ -1,0 +1,330 @@
+"""A shard: the articles one process builds, from source files to written pages.
+
+A build splits the articles into shards (one per worker process, or one in all for `-j1`).
+Each shard works in two steps. `gather` reads its articles and catalogs and localizes them,
+and returns only what the rest of the site needs to know (titles, anchors, what is published).
+`render` then renders its pages, knowing the whole site, and writes them into the staging
+folder. Parsed articles, catalogs, templates and the Markdown parser stay in the shard's
+process from one step to the next; they are loaded once per worker, never per page.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import conditions, plurals
+from .articles import read_article, read_article_bytes
+from .cache import Cache, code_fingerprint, fingerprint
+from .catalogs import MAX_CATALOG_BYTES, catalog_path, parse_catalog_fast, read_catalog_fast, theme_catalog_path
+from .config import Config
+from .locales import LocaleInfo
+from .markup import RenderContext, localize_tokens, render_article_body
+from .model import Article, Catalog, LocalizedArticle
+from .pages import Site, Theme, page_path, render_article_page, root_prefix
+from .report import ContentError, Diagnostic, error
+from .translate import localize_article
+from .writer import write_page
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What the rest of the site needs to know about one article."""
+
+    path: str
+    slug: str
+    order: int | None
+    title: str
+    anchors: frozenset[str]
+    #: locale -> (title, description, published)
+    localized: Mapping[str, tuple[str, str, bool]]
+    #: Relative link and image targets of the article (for the cache keys of its pages).
+    links: tuple[str, ...] = ()
+
+
+@dataclass
+class Gathered:
+    """What `Shard.gather` found, and what the cache should remember of it."""
+
+    summaries: list[Summary] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    #: article path -> (key of its inputs, summary, diagnostics), for the next build
+    known: dict[str, tuple[str, Summary | None, list[Diagnostic]]] = field(default_factory=dict)
+
+
+@dataclass
+class Rendered:
+    """What `Shard.render` did: pages built, or unchanged since the last build."""
+
+    keys: dict[str, str] = field(default_factory=dict)
+    rebuilt: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+@dataclass
+class _Source:
+    """An article's inputs: its bytes, its catalogs' bytes and the key of each locale's page content."""
+
+    data: bytes
+    catalogs: dict[str, bytes | None]
+    keys: dict[str, str]
+
+
+#: Name of the cache entry that remembers every article's summary between builds.
+KNOWN = "summaries"
+
+
+class Shard:
+    """The articles one process builds, kept in memory between gathering and rendering."""
+
+    def __init__(self, config: Config, locales: list[LocaleInfo], cache: Cache, config_key: str, out_dir: Path) -> None:
+        self.config = config
+        self.locales = locales
+        self.cache = cache
+        self.config_key = config_key
+        self.out_dir = out_dir
+        self.sources: dict[str, _Source] = {}
+        self.summaries: dict[str, Summary] = {}
+        self.localized: dict[str, dict[str, LocalizedArticle]] = {}
+        self.themes: dict[str, Theme] = {}
+
+    def gather(self, paths: list[str]) -> Gathered:
+        """Read the articles at `paths` (below content/); parse and localize those whose inputs changed."""
+        gathered = Gathered()
+        known = self.cache.load("state", KNOWN) or {}
+        for path in paths:
+            try:
+                source = self.read_source(path)
+            except ContentError as exc:
+                gathered.diagnostics.extend(exc.diagnostics)
+                continue
+            key = fingerprint(sorted(source.keys.items()), sorted(k for k, v in source.catalogs.items() if v is None))
+            remembered = known.get(path)
+            if remembered is not None and remembered[0] == key:
+                _, summary, diagnostics = remembered
+            else:
+                diagnostics = []
+                summary = self.summarize(path, source, diagnostics)
+            gathered.diagnostics.extend(diagnostics)
+            gathered.known[path] = (key, summary, diagnostics)
+            if summary is None:
+                continue
+            self.sources[path] = source
+            self.summaries[path] = summary
+            gathered.summaries.append(summary)
+        return gathered
+
+    def read_source(self, path: str) -> _Source:
+        """Return an article's bytes and its catalogs' bytes, and the key of each locale's content."""
+        data = read_article_bytes(self.config, path)
+        catalogs = {locale.tag: read_catalog_bytes(self.config, path, locale) for locale in self.locales}
+        keys = {
+            tag: fingerprint(code_fingerprint(), self.config_key, path, data, tag, catalog or b"")
+            for tag, catalog in catalogs.items()
+        }
+        return _Source(data, catalogs, keys)
+
+    def summarize(self, path: str, source: _Source, diagnostics: list[Diagnostic]) -> Summary | None:
+        """Parse and localize an article in every locale; return its summary (None if it cannot be read)."""
+        try:
+            article = read_article(self.config, path, source.data)
+        except ContentError as exc:
+            diagnostics.extend(exc.diagnostics)
+            return None
+        items = {}
+        for locale in self.locales:
+            try:
+                catalog = parse_article_catalog(self.config, article, locale, source.catalogs[locale.tag])
+            except ContentError as exc:
+                diagnostics.extend(exc.diagnostics)
+                continue
+            item = localize_article(
+                article,
+                locale,
+                catalog,
+                self.config.variables,
+                self.config.source_locale,
+                self.config.policy(locale.tag),
+            )
+            diagnostics.extend(item.diagnostics)
+            items[locale.tag] = item
+        self.localized[path] = items
+        return Summary(
+            article.path,
+            article.slug,
+            article.order,
+            article.title,
+            article.anchors,
+            {tag: (item.title, item.description, item.published) for tag, item in items.items()},
+            link_targets(article),
+        )
+
+    def render(self, site: Site, org: Mapping[str, Any] | None, staging: Path, previous: Mapping[str, str]) -> Rendered:
+        """Write into `staging` every page of this shard that differs from the previous build's."""
+        rendered = Rendered()
+        for path, summary in self.summaries.items():
+            for locale in self.locales:
+                if locale.tag not in summary.localized:
+                    continue
+                theme = self.theme(locale)
+                output = page_path(locale, summary.slug)
+                context = page_context(site, summary, locale, org)
+                key = fingerprint(self.sources[path].keys[locale.tag], theme.fingerprint, context)
+                rendered.keys[output] = key
+                if previous.get(output) == key and (self.out_dir / output).is_file():
+                    rendered.unchanged.append(output)
+                    continue
+                page, problems = render_page(self.item(path, locale), site, theme, org)
+                if page is None:
+                    rendered.diagnostics.extend(problems)
+                    del rendered.keys[output]
+                    continue
+                write_page(staging, page)
+                rendered.rebuilt.append(output)
+        return rendered
+
+    def item(self, path: str, locale: LocaleInfo) -> LocalizedArticle:
+        """Return an article in a locale, parsing it now if the cache spared that until a page needed it."""
+        if path not in self.localized:
+            self.summarize(path, self.sources[path], [])
+        return self.localized[path][locale.tag]
+
+    def theme(self, locale: LocaleInfo) -> Theme:
+        """Return the templates and UI strings of a locale, loaded once."""
+        if locale.tag not in self.themes:
+            self.themes[locale.tag] = Theme(self.config, locale, read_theme_catalog_quietly(self.config, locale))
+        return self.themes[locale.tag]
+
+
+_LINK = re.compile(r"""\]\(\s*<?([^)\s>]+)|\bsrc\s*=\s*["']([^"']+)""")
+
+
+def link_targets(article: Article) -> tuple[str, ...]:
+    """Return the relative targets of an article's links and images (a superset is fine: it only keys the cache)."""
+    found: set[str] = set()
+    for token in article.tokens:
+        for match in _LINK.finditer(token.content):
+            url = match.group(1) or match.group(2)
+            if not _SCHEME.match(url) and not url.startswith(("#", "/")):
+                found.add(url)
+    return tuple(sorted(found))
+
+
+def page_context(site: Site, summary: Summary, locale: LocaleInfo, org: Mapping[str, Any] | None) -> list[Any]:
+    """Return every fact of the rest of the site that one article page shows (its cache key's part)."""
+    slug = summary.slug
+    neighbours = [(other, site.titles.get((locale.tag, other))) for other in site.neighbours(locale, slug) if other]
+    folder = posixpath.dirname(summary.path)
+    links = []
+    for url in summary.links:
+        target, _, fragment = url.partition("#")
+        resolved = posixpath.normpath(posixpath.join(folder, target))
+        slug_of_target = resolved[: -len(".md")] if resolved.endswith(".md") else None
+        links.append(
+            (
+                url,
+                slug_of_target in site.anchors if slug_of_target else resolved in site.assets,
+                fragment in site.anchors.get(slug_of_target or "", ()) if fragment else None,
+                (locale.tag, resolved) in site.locale_assets,
+            )
+        )
+    return [
+        [loc.tag for loc in site.locales],
+        [loc.tag for loc in site.public_locales if site.published(loc, slug)],
+        site.navigation_key(locale),
+        neighbours,
+        links,
+        dict(org) if org is not None else None,
+    ]
+
+
+def read_article_catalog(config: Config, article: Article, locale: LocaleInfo) -> Catalog | None:
+    """Return an article's catalog in `locale`, or None where no catalog is needed."""
+    return parse_article_catalog(config, article, locale, read_catalog_bytes(config, article.path, locale))
+
+
+def read_catalog_bytes(config: Config, article_path: str, locale: LocaleInfo) -> bytes | None:
+    """Return the bytes of an article's catalog in `locale` (None: none is needed, or there is none)."""
+    if locale.is_pseudo or locale.tag == config.source_locale:
+        return None
+    file = config.project_dir / catalog_path(locale.tag, article_path)
+    if not file.is_file():
+        return None
+    if file.stat().st_size > MAX_CATALOG_BYTES:
+        raise ContentError(
+            [error(catalog_path(locale.tag, article_path), 0, "catalog-too-large", "catalog is too large")]
+        )
+    return file.read_bytes()
+
+
+def parse_article_catalog(config: Config, article: Article, locale: LocaleInfo, data: bytes | None) -> Catalog | None:
+    """Return an article's catalog in `locale` from its bytes (None where there is none)."""
+    if data is None:
+        return None
+    return parse_catalog_fast(data, locale.tag, catalog_path(locale.tag, article.path))
+
+
+def read_theme_catalog_quietly(config: Config, locale: LocaleInfo) -> Catalog | None:
+    """Return a locale's theme catalog; its problems are reported once, by the main process."""
+    if locale.is_pseudo or locale.tag == config.source_locale:
+        return None
+    try:
+        return read_catalog_fast(config, locale.tag, theme_catalog_path(locale.tag))
+    except ContentError:
+        return None
+
+
+def render_page(
+    item: LocalizedArticle, site: Site, theme: Theme, org: Mapping[str, Any] | None
+) -> tuple[Any, list[Diagnostic]]:
+    """Return one article's page in one locale, or None and the problems that stopped it."""
+    article = item.article
+    tokens = localize_tokens(article.tokens, item.texts, item.fallbacks, site.source.tag)
+    tokens = plurals.expand_plurals(tokens, item, site.source.tag, org or site.config.default_org(), org is not None)
+    dynamic = org is None and any(t.type in conditions.BRANCH_TAGS or "data-hg-count" in t.attrs for t in tokens)
+    if org is not None:
+        tokens = conditions.select_branches(tokens, org)
+    context = RenderContext(rewrite_url=link_rewriter(site, article, item.locale), alert_titles=theme.alert_titles())
+    body = render_article_body(tokens, dict(article.env), context)
+    if context.problems:
+        return None, [error(article.source_file, line, "link", message) for line, message in context.problems]
+    return render_article_page(item, body, site, theme, dynamic), []
+
+
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
+
+
+def link_rewriter(site: Site, article: Article, locale: LocaleInfo) -> Callable[[str, int, list[Any]], str]:
+    """Return the function that maps a link in `article` to its URL on the built page."""
+    root = root_prefix(page_path(locale, article.slug))
+    folder = posixpath.dirname(article.path)
+
+    def rewrite(url: str, line: int, problems: list[tuple[int, str]]) -> str:
+        if not url or _SCHEME.match(url) or url.startswith(("#", "/")):
+            return url
+        target, _, fragment = url.partition("#")
+        suffix = f"#{fragment}" if fragment else ""
+        resolved = posixpath.normpath(posixpath.join(folder, target))
+        if resolved.startswith("../") or resolved == "..":
+            problems.append((line, f"link '{url}' points outside content/"))
+            return url
+        if resolved.endswith(".md"):
+            slug = resolved[: -len(".md")]
+            if slug not in site.anchors:
+                problems.append((line, f"link to '{url}': no article content/{resolved}"))
+                return url
+            if fragment and fragment not in site.anchors[slug]:
+                problems.append((line, f"link to '{url}': no heading or anchor '{fragment}' in content/{resolved}"))
+            return root + page_path(locale, slug).removesuffix("index.html") + suffix
+        if (locale.tag, resolved) in site.locale_assets:  # a localized screenshot replaces the source one
+            return f"{root}{locale.url_segment}/{resolved}{suffix}"
+        if resolved not in site.assets:
+            problems.append((line, f"link to '{url}': no file content/{resolved}"))
+        return root + resolved + suffix
+
+    return rewrite
