@@ -25,6 +25,7 @@ from .pages import (
     static_pages,
 )
 from .paths import iter_files
+from .progress import Progress
 from .report import ContentError, Report, error, warning
 from .shard import KNOWN, Gathered, Rendered, Summary
 from .workers import Workers, default_jobs
@@ -37,6 +38,7 @@ from .writer import (
     read_previous,
     remove_leftovers,
     write_page,
+    write_part_marker,
 )
 
 
@@ -51,6 +53,8 @@ class BuildOptions:
     cache: bool = True
     #: Delete the replaced site in a detached process (the command line does; tests wait for it).
     background_cleanup: bool = False
+    #: (K, N): build only the K-th of N parts of the pages, for `helpgen merge` to put together.
+    part: tuple[int, int] | None = None
 
 
 @dataclass
@@ -66,8 +70,9 @@ class BuildResult:
     written: bool = False
 
 
-def build_site(config: Config, options: BuildOptions) -> BuildResult:
+def build_site(config: Config, options: BuildOptions, progress: Progress | None = None) -> BuildResult:
     """Build every page into a staging folder, then swap it in place of the old site at once."""
+    progress = progress or Progress(enabled=False)
     result = BuildResult()
     check_output_dir(options.out_dir, config.project_dir)
     locales = select_locales(config, options.locales)
@@ -81,15 +86,29 @@ def build_site(config: Config, options: BuildOptions) -> BuildResult:
     try:
         config_key = files_fingerprint([config.project_dir / CONFIG_NAME])
         with Workers(config, locales, options.jobs, len(paths), cache, config_key, options.out_dir) as workers:
+            progress.update(f"reading {len(paths)} articles in {len(locales)} locales ({workers.jobs} processes)")
             gathered = workers.gather(paths)
             cache.store("state", KNOWN, {path: entry for part in gathered for path, entry in part.known.items()})
             site = make_site(config, locales, summaries_of(gathered))
-            rendered = workers.render(site, org, staging, previous)
+            share = part_of(paths, options.part)
+            progress.update(f"rendering pages ({workers.jobs} processes)")
+            rendered = workers.render(site, org, staging, previous, share)
+        progress.update("writing the site")
         record(result, gathered, rendered)
         manifest = {key: value for part in rendered for key, value in part.keys.items()}
-        write_site_pages(config, site, locales, summaries_of(gathered), staging, manifest, result.report)
-        keep_failed_pages(config, locales, options, result, staging)
-        files = content_files(config) + locale_files(config, locales)
+        first = options.part is None or options.part[0] == 1
+        if first:  # the pages that are not articles, and the copied files, come with the first part
+            write_site_pages(config, site, locales, summaries_of(gathered), staging, manifest, result.report)
+        keep_failed_pages(config, locales, options, result, staging, share)
+        files = content_files(config) + locale_files(config, locales) if first else []
+        if options.part is not None:
+            inputs = fingerprint(
+                config_key,
+                sorted((p, e[0]) for g in gathered for p, e in g.known.items()),
+                [loc.tag for loc in locales],
+                options.profile,
+            )
+            write_part_marker(staging, *options.part, inputs)
         manifest |= {"__files__": fingerprint([(p, f.stat().st_size, f.stat().st_mtime_ns) for p, f in files])}
         manifest["__out__"] = str(options.out_dir.resolve())
         if manifest == previous and not result.failed and (options.out_dir / MARKER).is_file():
@@ -104,6 +123,14 @@ def build_site(config: Config, options: BuildOptions) -> BuildResult:
         discard_site(staging)
         raise
     return result
+
+
+def part_of(paths: list[str], part: tuple[int, int] | None) -> frozenset[str] | None:
+    """Return the article paths of the K-th of N parts (every N-th path, from the K-th), or None for all."""
+    if part is None:
+        return None
+    index, count = part
+    return frozenset(paths[index - 1 :: count])
 
 
 def record(result: BuildResult, gathered: list[Gathered], rendered: list[Rendered]) -> None:
@@ -255,11 +282,17 @@ def site_pages(site: Site, themes: Mapping[str, Theme], summaries: list[Summary]
 
 
 def keep_failed_pages(
-    config: Config, locales: list[LocaleInfo], options: BuildOptions, result: BuildResult, staging: Path
+    config: Config,
+    locales: list[LocaleInfo],
+    options: BuildOptions,
+    result: BuildResult,
+    staging: Path,
+    share: frozenset[str] | None,
 ) -> None:
     """Keep serving the previous version of every article page whose new build failed."""
     built = set(result.pages)
-    expected = {page_path(locale, path[: -len(".md")]) for path in article_paths(config) for locale in locales}
+    paths = [path for path in article_paths(config) if share is None or path in share]
+    expected = {page_path(locale, path[: -len(".md")]) for path in paths for locale in locales}
     for path in sorted(expected - built):
         previous = read_previous(options.out_dir, path)
         if previous is not None:

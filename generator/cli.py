@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from .progress import Progress
 from .report import ContentError, Report
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -102,11 +103,28 @@ def make_parser() -> argparse.ArgumentParser:
         help="build with N processes (default: the number of cores); the site is the same for every N",
     )
     build.add_argument(
+        "--shard",
+        metavar="K/N",
+        type=_part,
+        help="build only the K-th of N parts of the pages (each CI machine one part); then helpgen merge",
+    )
+    build.add_argument(
         "--no-cache",
         action="store_true",
         help="neither use nor fill the build cache (.helpgen-cache/ in the project; safe to delete)",
     )
     build.set_defaults(run=run_build)
+
+    merge = commands.add_parser(
+        "merge",
+        help="put together the parts built with helpgen build --shard K/N",
+        description="Put the N parts of one site (folders written by helpgen build --shard K/N, from the same inputs) "
+        "together into one site, exactly the bytes a single build gives, swapped in at once.",
+    )
+    merge.add_argument("parts", nargs="+", type=Path, metavar="PART_DIR", help="the folders of all N parts")
+    merge.add_argument("--out", type=Path, required=True, metavar="DIR", help="the folder of the whole site")
+    merge.add_argument("--verbose", action="store_true", help="show tracebacks of internal errors")
+    merge.set_defaults(run=run_merge)
 
     extract = commands.add_parser(
         "extract",
@@ -208,8 +226,13 @@ def run_build(args: argparse.Namespace) -> int:
         jobs=args.jobs or default_jobs(),
         cache=not args.no_cache,
         background_cleanup=True,
+        part=args.shard,
     )
-    result = build_site(config, options)
+    progress = Progress()
+    try:
+        result = build_site(config, options, progress)
+    finally:
+        progress.clear()
     print_report(result.report)
     seconds = time.perf_counter() - started
     kept = f" ({len(result.kept)} kept from the previous build)" if result.kept else ""
@@ -291,7 +314,11 @@ def run_import(args: argparse.Namespace) -> int:
     problem = check_locale_tag(args.locale)
     if problem:
         raise ContentError([error("--locale", 0, "import-locale", *problem)])
-    result = import_sxs(args.source.resolve(), args.locale, args.project.resolve())
+    progress = Progress()
+    try:
+        result = import_sxs(args.source.resolve(), args.locale, args.project.resolve(), progress)
+    finally:
+        progress.clear()
     print_report(result.report)
     print(
         f"helpgen: imported {result.files} files, {result.spans} segments; {len(result.written)} files written; "
@@ -311,4 +338,25 @@ def run_init(args: argparse.Namespace) -> int:
         f"--project {args.directory}",
         file=sys.stderr,
     )
+    return EXIT_OK
+
+
+def _part(text: str) -> tuple[int, int]:
+    """Parse `K/N` for --shard."""
+    try:
+        index, count = (int(number) for number in text.split("/"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected K/N such as 2/4, not {text!r}") from None
+    if not 1 <= index <= count:
+        raise argparse.ArgumentTypeError(f"K must be from 1 to N in K/N, not {text!r}")
+    return index, count
+
+
+def run_merge(args: argparse.Namespace) -> int:
+    """Run `helpgen merge`."""
+    from .writer import check_output_dir, merge_parts
+
+    check_output_dir(args.out, Path.cwd() / ".helpgen-merge-has-no-project")
+    count = merge_parts(args.out, [part.resolve() for part in args.parts], background=True)
+    print(f"helpgen: merged {len(args.parts)} parts, {count} files, into {args.out}", file=sys.stderr)
     return EXIT_OK

@@ -17,6 +17,7 @@ from .extract import article_messages
 from .merge import merge_messages
 from .model import Article
 from .paths import check_relative_path, iter_files
+from .progress import Progress
 from .report import ContentError, Diagnostic, Report, error, warning
 
 #: Folder of the sxs library's includes, and where they go in a helpgen project.
@@ -77,15 +78,18 @@ def ensure_locale(project: Path, locale: str) -> Config:
     return read_config(project)
 
 
-def import_sxs(source_dir: Path, locale: str, project: Path) -> ImportResult:
+def import_sxs(source_dir: Path, locale: str, project: Path, progress: Progress | None = None) -> ImportResult:
     """Import every bilingual article below `source_dir` as source articles and `locale` catalogs."""
+    progress = progress or Progress(enabled=False)
     started = time.perf_counter()
     result = ImportResult()
     if not (project / CONFIG_NAME).exists():
         init_project(project, with_theme=False)
     config = ensure_locale(project, locale)
     media = _media_names(source_dir)
-    for relative in iter_files(source_dir):
+    files = iter_files(source_dir)
+    for done, relative in enumerate(files, start=1):
+        progress.update(f"importing {locale}", done, len(files))
         if relative.endswith(".md"):
             import_file(config, source_dir, relative, locale, media, result)
         else:

@@ -164,10 +164,19 @@ class Shard:
             link_targets(article),
         )
 
-    def render(self, site: Site, org: Mapping[str, Any] | None, staging: Path, previous: Mapping[str, str]) -> Rendered:
-        """Write into `staging` every page of this shard that differs from the previous build's."""
+    def render(
+        self,
+        site: Site,
+        org: Mapping[str, Any] | None,
+        staging: Path,
+        previous: Mapping[str, str],
+        share: frozenset[str] | None = None,
+    ) -> Rendered:
+        """Write into `staging` every page of this shard (and of the share) that differs from the previous build's."""
         rendered = Rendered()
         for path, summary in self.summaries.items():
+            if share is not None and path not in share:
+                continue
             for locale in self.locales:
                 if locale.tag not in summary.localized:
                     continue

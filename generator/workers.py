@@ -76,12 +76,17 @@ class Workers:
         return self._ask("gather", [(paths[index :: self.jobs],) for index in range(self.jobs)])
 
     def render(
-        self, site: Site, org: Mapping[str, Any] | None, staging: Path, previous: Mapping[str, str]
+        self,
+        site: Site,
+        org: Mapping[str, Any] | None,
+        staging: Path,
+        previous: Mapping[str, str],
+        share: frozenset[str] | None = None,
     ) -> list[Rendered]:
-        """Render and write every shard's pages that changed since the previous build."""
+        """Render and write every shard's pages (of the share, if given) that changed since the previous build."""
         if self.local is not None:
-            return [self.local.render(site, org, staging, previous)]
-        return self._ask("render", [(site, org, staging, previous)] * self.jobs)
+            return [self.local.render(site, org, staging, previous, share)]
+        return self._ask("render", [(site, org, staging, previous, share)] * self.jobs)
 
     def _ask(self, operation: str, arguments: list[tuple[Any, ...]]) -> list[Any]:
         for connection, args in zip(self.connections, arguments, strict=True):

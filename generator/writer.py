@@ -8,6 +8,7 @@ it), and refuses an output folder that is the project, one of its input folders,
 from __future__ import annotations
 
 import ctypes
+import json
 import os
 import shutil
 import subprocess
@@ -179,3 +180,63 @@ def read_previous(out_dir: Path, relative: str) -> bytes | None:
     if (out_dir / MARKER).is_file() and path.is_file():
         return path.read_bytes()
     return None
+
+
+#: The file that says which part of a site a folder holds (`helpgen build --shard K/N`).
+PART_MARKER = ".helpgen-part"
+
+
+def write_part_marker(staging: Path, index: int, count: int, inputs: str) -> None:
+    """Record in a part's folder which part it is and of which inputs."""
+    (staging / PART_MARKER).write_text(json.dumps({"part": index, "of": count, "inputs": inputs}) + "\n")
+
+
+def merge_parts(out_dir: Path, parts: list[Path], background: bool = False) -> int:
+    """Put the parts of one site together into `out_dir` (swapped in at once); return the number of files."""
+    problems, markers = [], []
+    for folder in parts:
+        try:
+            markers.append(json.loads((folder / PART_MARKER).read_text()))
+        except (OSError, ValueError):
+            problems.append(error(str(folder), 0, "merge-part", "not a part built with helpgen build --shard K/N"))
+    if problems:
+        raise ContentError(problems)
+    counts = {m["of"] for m in markers} | {len(parts)}
+    if len(counts) != 1 or sorted(m["part"] for m in markers) != list(range(1, len(parts) + 1)):
+        found = ", ".join(f"{m['part']}/{m['of']}" for m in markers)
+        raise ContentError([error(str(out_dir), 0, "merge-parts", f"the parts do not make a whole site ({found})")])
+    if len({m["inputs"] for m in markers}) != 1:
+        raise ContentError([error(str(out_dir), 0, "merge-inputs", "the parts were built from different inputs")])
+    staging = begin_site(out_dir)
+    try:
+        count = _link_parts(parts, staging)
+        finish_site(staging, out_dir, background=background)
+    except BaseException:
+        discard_site(staging)
+        raise
+    return count
+
+
+def _link_parts(parts: list[Path], staging: Path) -> int:
+    seen: dict[str, Path] = {}
+    for folder in parts:
+        for relative in _all_files(folder):
+            if relative in (MARKER, PART_MARKER):
+                continue
+            source = folder / relative
+            if relative in seen:
+                if seen[relative].read_bytes() != source.read_bytes():
+                    raise ContentError([error(relative, 0, "merge-conflict", f"{seen[relative]} and {source} differ")])
+                continue
+            seen[relative] = source
+            target = staging / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(source, target)
+            except OSError:
+                shutil.copyfile(source, target)
+    return len(seen)
+
+
+def _all_files(folder: Path) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())

@@ -1,0 +1,123 @@
+"""Parallel and incremental builds: the same bytes for every -j, and never a stale page."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from generator.build import BuildOptions, build_site
+from generator.config import read_config
+from tests.conftest import article
+
+
+def many_articles(count: int) -> dict[str, str]:
+    files = {}
+    for n in range(count):
+        body = f"# Article {n}\n\nText {n} links to [the next](a{(n + 1) % count:03}.md#article-{(n + 1) % count}).\n"
+        files[f"content/a{n:03}.md"] = article(f"Article {n}", body)
+        files[f"locales/de-DE/a{n:03}.po"] = f'msgid "Article {n}"\nmsgstr "Artikel {n}"\n'
+    return files
+
+
+def digest(root: Path) -> dict[str, str]:
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def build(project: Path, out: Path, **options: object) -> object:
+    return build_site(read_config(project), BuildOptions(out_dir=out, **options))  # type: ignore[arg-type]
+
+
+def test_output_is_byte_identical_for_every_number_of_jobs(make_site: Callable[..., Path]) -> None:
+    project = make_site(many_articles(120))
+    build(project, project / "one", jobs=1, cache=False)
+    build(project, project / "three", jobs=3, cache=False)
+    assert digest(project / "one") == digest(project / "three")
+    assert len(digest(project / "one")) > 240
+
+
+@pytest.fixture
+def cached_site(make_site: Callable[..., Path]) -> Path:
+    files = many_articles(6)
+    files["templates/partials/footer.html"] = '<footer class="hg-footer">{{ _("Built with helpgen.") }}</footer>\n'
+    files["locales/de-DE/_theme.po"] = 'msgid "Built with helpgen."\nmsgstr "Mit helpgen gebaut."\n'
+    project = make_site(files)
+    first = build(project, project / "site", jobs=1)
+    assert len(first.rebuilt) == 12  # type: ignore[attr-defined]
+    return project
+
+
+def change(project: Path, name: str, old: str, new: str) -> None:
+    path = project / name
+    assert old in path.read_text()
+    path.write_text(path.read_text().replace(old, new))
+
+
+CASES = [
+    ("nothing", None, set()),
+    ("article", ("content/a002.md", "Text 2 links", "Text two links"), {"en-us/a002", "de-de/a002"}),
+    ("catalog entry", ("locales/de-DE/a003.po", 'msgstr "Artikel 3"\n',
+                       'msgstr "Artikel 3"\n\nmsgid "Text 3 links to [the next](a004.md#article-4)."\n'
+                       'msgstr "Text drei verweist auf [den nächsten](a004.md#article-4)."\n'),
+     {"de-de/a003"}),
+    ("translated title", ("locales/de-DE/a003.po", '"Artikel 3"', '"Artikel drei"'),
+     # a title shows in the sidebar of every page of its locale
+     {f"de-de/a{n:03}" for n in range(6)}),
+    ("theme string", ("locales/de-DE/_theme.po", "Mit helpgen gebaut.", "Mit helpgen erstellt."),
+     {f"de-de/a{n:03}" for n in range(6)}),
+    ("template", ("templates/partials/footer.html", "hg-footer", "hg-footer site-footer"),
+     {f"{loc}/a{n:03}" for n in range(6) for loc in ("en-us", "de-de")}),
+    ("config", ("helpgen.yaml", "license_threshold: 25", "license_threshold: 26"),
+     {f"{loc}/a{n:03}" for n in range(6) for loc in ("en-us", "de-de")}),
+]
+
+
+@pytest.mark.parametrize(("kind", "edit", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_a_change_rebuilds_exactly_the_pages_it_affects(
+    cached_site: Path, kind: str, edit: tuple[str, str, str] | None, expected: set[str]
+) -> None:
+    if edit:
+        change(cached_site, *edit)
+    result = build(cached_site, cached_site / "site", jobs=1)
+    rebuilt = {path.removesuffix("/index.html") for path in result.rebuilt}  # type: ignore[attr-defined]
+    assert rebuilt == expected
+    assert result.written is bool(expected)  # type: ignore[attr-defined]
+    build(cached_site, cached_site / "fresh", jobs=1, cache=False)
+    assert digest(cached_site / "site") == digest(cached_site / "fresh"), "the cache must never give a stale page"
+
+
+def test_deleting_the_cache_or_the_site_is_safe(cached_site: Path) -> None:
+    import shutil
+
+    shutil.rmtree(cached_site / ".helpgen-cache")
+    assert len(build(cached_site, cached_site / "site", jobs=1).rebuilt) == 12  # type: ignore[attr-defined]
+    shutil.rmtree(cached_site / "site")
+    assert len(build(cached_site, cached_site / "site", jobs=1).rebuilt) == 12  # type: ignore[attr-defined]
+    assert (cached_site / "site/de-de/a001/index.html").is_file()
+
+
+def test_parts_merge_into_exactly_the_single_build(make_site: Callable[..., Path]) -> None:
+    from tests.conftest import run_helpgen
+
+    project = make_site(many_articles(10))
+    assert run_helpgen("build", "--project", project, "--out", project / "whole", "--no-cache").code == 0
+    for k in (1, 2, 3):
+        result = run_helpgen("build", "--project", project, "--shard", f"{k}/3", "--out", project / f"part{k}")
+        assert result.code == 0, result.err
+    parts = [digest(project / f"part{k}") for k in (1, 2, 3)]
+    assert all(0 < len(p) < len(digest(project / "whole")) for p in parts), "each part holds a share"
+    result = run_helpgen("merge", project / "part1", project / "part2", project / "part3", "--out", project / "merged")
+    assert result.code == 0, result.err
+    assert digest(project / "merged") == digest(project / "whole")
+    missing = run_helpgen("merge", project / "part1", project / "part3", "--out", project / "bad")
+    assert missing.code == 2 and "the parts do not make a whole site (1/3, 3/3)" in missing.err
+    (project / "content/a001.md").write_text(article("Changed", "Changed.\n"))
+    assert run_helpgen("build", "--project", project, "--shard", "2/3", "--out", project / "part2").code == 0
+    stale = run_helpgen("merge", project / "part1", project / "part2", project / "part3", "--out", project / "bad")
+    assert stale.code == 2 and "the parts were built from different inputs" in stale.err
