@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from collections.abc import Mapping
@@ -10,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .articles import article_paths
-from .cache import CACHE_DIR, Cache, files_fingerprint, fingerprint
+from .cache import CACHE_DIR, Cache, code_fingerprint, files_fingerprint, fingerprint
 from .catalogs import read_catalog, theme_catalog_path
 from .config import CONFIG_NAME, Config
 from .locales import LocaleInfo, locale_info
@@ -89,18 +90,31 @@ def build_site(config: Config, options: BuildOptions, progress: Progress | None 
             progress.update(f"reading {len(paths)} articles in {len(locales)} locales ({workers.jobs} processes)")
             gathered = workers.gather(paths)
             cache.store("state", KNOWN, {path: entry for part in gathered for path, entry in part.known.items()})
-            site = make_site(config, locales, summaries_of(gathered))
+            files = content_files(config) + locale_files(config, locales)
+            site = make_site(config, locales, summaries_of(gathered), files)
             share = part_of(paths, options.part)
             progress.update(f"rendering pages ({workers.jobs} processes)")
             rendered = workers.render(site, org, staging, previous, share)
         progress.update("writing the site")
         record(result, gathered, rendered)
         manifest = {key: value for part in rendered for key, value in part.keys.items()}
+        manifest["__config__"] = config_key
         first = options.part is None or options.part[0] == 1
+        carried: list[str] = []
         if first:  # the pages that are not articles, and the copied files, come with the first part
-            write_site_pages(config, site, locales, summaries_of(gathered), staging, manifest, result.report)
+            carried = write_site_pages(
+                config,
+                site,
+                locales,
+                summaries_of(gathered),
+                staging,
+                manifest,
+                previous,
+                options.out_dir,
+                result.report,
+            )
         keep_failed_pages(config, locales, options, result, staging, share)
-        files = content_files(config) + locale_files(config, locales) if first else []
+        files = files if first else []
         if options.part is not None:
             inputs = fingerprint(
                 config_key,
@@ -114,7 +128,7 @@ def build_site(config: Config, options: BuildOptions, progress: Progress | None 
         if manifest == previous and not result.failed and (options.out_dir / MARKER).is_file():
             discard_site(staging)  # nothing changed: the site on disk is already this build's
             return result
-        carry_unchanged(options.out_dir, staging, rendered)
+        carry_unchanged(options.out_dir, staging, [path for part in rendered for path in part.unchanged] + carried)
         finish_site(staging, options.out_dir, files, options.background_cleanup)
         result.written = True
         if not result.failed:
@@ -155,21 +169,37 @@ def write_site_pages(
     summaries: list[Summary],
     staging: Path,
     manifest: dict[str, str],
+    previous: Mapping[str, str],
+    out_dir: Path,
     report: Report,
-) -> None:
-    """Write the pages that are not articles, and note their hash in the manifest."""
+) -> list[str]:
+    """Write the pages that are not articles (unless nothing they show changed); return those carried over."""
     themes = {locale.tag: Theme(config, locale, read_theme_catalog(config, locale, report)) for locale in locales}
+    key = fingerprint(
+        code_fingerprint(),
+        manifest["__config__"],
+        [(s.path, s.order, s.title, sorted(s.localized.items())) for s in summaries],
+        [(tag, themes[tag].fingerprint) for tag in sorted(themes)],
+        sorted(site.assets),
+        sorted(site.unpublished),
+    )
+    manifest["__site__"] = key
+    earlier = json.loads(previous.get("__site_pages__", "[]"))
+    if previous.get("__site__") == key and all((out_dir / path).is_file() for path in earlier):
+        manifest["__site_pages__"] = previous["__site_pages__"]
+        return list(earlier)
     pages = site_pages(site, themes, summaries)
     for page in pages:
         write_page(staging, page)
-    manifest["__site__"] = fingerprint([(page.path, page.content) for page in pages])
+    manifest["__site_pages__"] = json.dumps(sorted(page.path for page in pages))
+    return []
 
 
-def carry_unchanged(out_dir: Path, staging: Path, rendered: list[Rendered]) -> None:
+def carry_unchanged(out_dir: Path, staging: Path, paths: list[str]) -> None:
     """Put the pages that did not change into the new site: hard-linked from the old one (or copied)."""
     made: set[str] = set()
     old, new = str(out_dir.resolve()), str(staging)
-    for path in sorted(path for part in rendered for path in part.unchanged):
+    for path in sorted(paths):
         folder = os.path.dirname(path)
         if folder not in made:  # plain os calls: this loop runs for every page of a large site
             os.makedirs(os.path.join(new, folder), exist_ok=True)
@@ -248,14 +278,19 @@ def read_theme_catalog(config: Config, locale: LocaleInfo, report: Report) -> Ca
         return None
 
 
-def make_site(config: Config, locales: list[LocaleInfo], summaries: list[Summary]) -> Site:
+def make_site(
+    config: Config, locales: list[LocaleInfo], summaries: list[Summary], files: list[tuple[str, Path]]
+) -> Site:
     """Return the site-wide facts: locales, articles in order, every localized title, the files."""
     ordered = sorted(summaries, key=lambda a: (a.order is None, a.order or 0, a.title.casefold(), a.slug))
     titles = {(tag, s.slug): values[0] for s in summaries for tag, values in s.localized.items()}
     unpublished = frozenset((tag, s.slug) for s in summaries for tag, values in s.localized.items() if not values[2])
-    assets = frozenset(path for path, _ in content_files(config))
+    segments = {locale.url_segment: locale.tag for locale in locales}
+    assets = frozenset(path for path, source in files if config.content_dir in source.parents)
     localized_assets = frozenset(
-        (locale.tag, path.split("/", 1)[1]) for locale in locales for path, _ in locale_files(config, [locale])
+        (segments[path.split("/", 1)[0]], path.split("/", 1)[1])
+        for path, source in files
+        if config.locales_dir in source.parents
     )
     return Site(
         config,

@@ -44,10 +44,15 @@ def code_fingerprint() -> str:
 
 
 def fingerprint(*parts: Any) -> str:
-    """Return the hash of some values (bytes, or anything JSON can write with sorted keys)."""
-    digest = hashlib.sha256()
+    """Return the hash of some values (bytes, text, or anything JSON can write with sorted keys)."""
+    digest = hashlib.blake2b(digest_size=20)
     for part in parts:
-        data = part if isinstance(part, bytes) else json.dumps(part, sort_keys=True, default=str).encode()
+        if isinstance(part, bytes):
+            data = part
+        elif isinstance(part, str):
+            data = part.encode()
+        else:
+            data = json.dumps(part, sort_keys=True, default=str).encode()
         digest.update(len(data).to_bytes(8, "little"))
         digest.update(data)
     return digest.hexdigest()

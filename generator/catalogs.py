@@ -386,11 +386,11 @@ def parse_catalog_fast(data: bytes, locale: str, relative_path: str) -> Catalog:
             name, index, quoted = keyword.groups()
             if name == "msgid" and state.field is not None:
                 state.finish(entries)
-            state.start(name, index, unescape(quoted), number)
+            state.start(name, index, _unquote(quoted), number)
             continue
         continuation = _CONTINUATION.match(stripped)
         if continuation and state.field is not None:
-            state.extend(unescape(continuation.group(1)))
+            state.extend(_unquote(continuation.group(1)))
             continue
         message = (
             "string is not closed with a quotation mark"
@@ -400,6 +400,12 @@ def parse_catalog_fast(data: bytes, locale: str, relative_path: str) -> Catalog:
         raise ContentError([error(relative_path, number, "catalog-syntax", f"invalid PO file: {message}")])
     state.finish(entries)
     return Catalog(locale, relative_path, entries)
+
+
+def _unquote(quoted: str) -> str:
+    """Return a PO string's text (most have no escapes: they skip Babel's regex)."""
+    inner = quoted[1:-1]
+    return inner if "\\" not in inner else unescape(quoted)
 
 
 class _EntryState:

@@ -87,11 +87,24 @@ def begin_site(out_dir: Path) -> Path:
     return Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
 
 
+_made_folders: set[str] = set()
+
+
 def write_page(staging: Path, page: Page) -> None:
-    """Write one page into the staging folder (worker processes call this too)."""
-    path = staging / page.path
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(page.content)
+    """Write one page into the staging folder (worker processes call this too).
+
+    Plain os calls, and each folder made once: this runs for every page of a large site.
+    """
+    path = os.path.join(staging, page.path)
+    folder = os.path.dirname(path)
+    if folder not in _made_folders:
+        os.makedirs(folder, exist_ok=True)
+        _made_folders.add(folder)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        os.write(descriptor, page.content)
+    finally:
+        os.close(descriptor)
 
 
 def finish_site(staging: Path, out_dir: Path, files: Iterable[tuple[str, Path]] = (), background: bool = False) -> None:

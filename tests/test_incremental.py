@@ -62,19 +62,37 @@ def change(project: Path, name: str, old: str, new: str) -> None:
 CASES = [
     ("nothing", None, set()),
     ("article", ("content/a002.md", "Text 2 links", "Text two links"), {"en-us/a002", "de-de/a002"}),
-    ("catalog entry", ("locales/de-DE/a003.po", 'msgstr "Artikel 3"\n',
-                       'msgstr "Artikel 3"\n\nmsgid "Text 3 links to [the next](a004.md#article-4)."\n'
-                       'msgstr "Text drei verweist auf [den nächsten](a004.md#article-4)."\n'),
-     {"de-de/a003"}),
-    ("translated title", ("locales/de-DE/a003.po", '"Artikel 3"', '"Artikel drei"'),
-     # a title shows in the sidebar of every page of its locale
-     {f"de-de/a{n:03}" for n in range(6)}),
-    ("theme string", ("locales/de-DE/_theme.po", "Mit helpgen gebaut.", "Mit helpgen erstellt."),
-     {f"de-de/a{n:03}" for n in range(6)}),
-    ("template", ("templates/partials/footer.html", "hg-footer", "hg-footer site-footer"),
-     {f"{loc}/a{n:03}" for n in range(6) for loc in ("en-us", "de-de")}),
-    ("config", ("helpgen.yaml", "license_threshold: 25", "license_threshold: 26"),
-     {f"{loc}/a{n:03}" for n in range(6) for loc in ("en-us", "de-de")}),
+    (
+        "catalog entry",
+        (
+            "locales/de-DE/a003.po",
+            'msgstr "Artikel 3"\n',
+            'msgstr "Artikel 3"\n\nmsgid "Text 3 links to [the next](a004.md#article-4)."\n'
+            'msgstr "Text drei verweist auf [den nächsten](a004.md#article-4)."\n',
+        ),
+        {"de-de/a003"},
+    ),
+    (
+        "translated title",
+        ("locales/de-DE/a003.po", '"Artikel 3"', '"Artikel drei"'),
+        # a title shows in the sidebar of every page of its locale
+        {f"de-de/a{n:03}" for n in range(6)},
+    ),
+    (
+        "theme string",
+        ("locales/de-DE/_theme.po", "Mit helpgen gebaut.", "Mit helpgen erstellt."),
+        {f"de-de/a{n:03}" for n in range(6)},
+    ),
+    (
+        "template",
+        ("templates/partials/footer.html", "hg-footer", "hg-footer site-footer"),
+        {f"{loc}/a{n:03}" for n in range(6) for loc in ("en-us", "de-de")},
+    ),
+    (
+        "config",
+        ("helpgen.yaml", "license_threshold: 25", "license_threshold: 26"),
+        {f"{loc}/a{n:03}" for n in range(6) for loc in ("en-us", "de-de")},
+    ),
 ]
 
 

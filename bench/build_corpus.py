@@ -1,0 +1,172 @@
+"""Measure helpgen on the real corpus against the floor, in one run, as whole processes.
+
+    .venv/bin/python bench/build_corpus.py [--runs 3] [--fresh]
+
+From a fresh clone it imports the shared corpus (zh-CN and de-DE into one project under
+bench/work/), then measures, each as the median of --runs whole-process runs with `sync`
+before each:
+
+- the full build with -j1 and with the default number of jobs (no cache, no previous site);
+- a rebuild with nothing changed; a rebuild after one catalog entry changed; a rebuild after
+  one source article changed (default jobs, with the cache);
+- the floor: reading every page's localized Markdown, rendering it with markdown-it-py and
+  writing one file each, nothing else, in one process (bench/floor.py).
+
+It prints each figure, pages per second, the peak memory of the largest process, and the
+ratios to the floor and to the full build. Figures are only comparable within one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO.parent / "shared" / "corpus" / "alchemy-insights"
+WORK = REPO / "bench" / "work"
+PROJECT = WORK / "project"
+CATALOG = PROJECT / "locales" / "zh-CN" / "cancel-power-bi.po"
+ARTICLE = PROJECT / "content" / "cancel-power-bi.md"
+sys.path.insert(0, str(REPO))
+
+
+def run(command: list[str]) -> tuple[float, int, str]:
+    """Run a command after `sync`; return (seconds, peak RSS in MiB of its largest process, stderr's last line)."""
+    subprocess.run(["sync"], check=True)
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    stderr = process.stderr.read() if process.stderr else ""
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) not in (0, 1):
+        raise SystemExit(f"{' '.join(command)} failed:\n{stderr}")
+    wait_for_cleanup()
+    return seconds, usage.ru_maxrss // 1024, (stderr.strip().splitlines() or [""])[-1]
+
+
+def wait_for_cleanup() -> None:
+    """Wait until the detached deletion of a replaced site is done, so that runs do not overlap."""
+    while any(PROJECT.glob(".site.old-*")):
+        time.sleep(0.05)
+
+
+def helpgen(*args: str) -> list[str]:
+    return [sys.executable, "-m", "generator", *args]
+
+
+def prepare(fresh: bool) -> int:
+    """Import the corpus (once) and write the floor's input; return the number of pages."""
+    if fresh or not (PROJECT / "helpgen.yaml").is_file():
+        shutil.rmtree(WORK, ignore_errors=True)
+        for locale in ("zh-CN", "de-DE"):
+            seconds, memory, summary = run(
+                helpgen("import-sxs", str(CORPUS / locale), "--locale", locale, "--project", str(PROJECT))
+            )
+            print(f"import {locale}: {seconds:.2f} s, {memory} MiB  ({summary})")
+    return write_floor_input()
+
+
+def write_floor_input() -> int:
+    """Write each page's localized Markdown (the article with its catalog's translations put in)."""
+    from generator.catalogs import parse_catalog_fast
+
+    floor_in = WORK / "floor-in"
+    shutil.rmtree(floor_in, ignore_errors=True)
+    pages = 0
+    for article in sorted((PROJECT / "content").rglob("*.md")):
+        relative = article.relative_to(PROJECT / "content").as_posix()
+        if relative.startswith("_"):
+            continue
+        text = article.read_text(encoding="utf-8")
+        for locale in ("en-US", "zh-CN", "de-DE"):
+            localized = text
+            catalog = PROJECT / "locales" / locale / relative.replace(".md", ".po")
+            if locale != "en-US" and catalog.is_file():
+                entries = parse_catalog_fast(catalog.read_bytes(), locale, str(catalog)).entries.values()
+                for entry in sorted(entries, key=lambda e: -len(e.msgid)):
+                    if entry.msgstr:
+                        localized = localized.replace(entry.msgid, entry.msgstr)
+            target = floor_in / locale / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(localized, encoding="utf-8")
+            pages += 1
+    return pages
+
+
+def clean() -> None:
+    shutil.rmtree(PROJECT / "site", ignore_errors=True)
+    shutil.rmtree(PROJECT / ".helpgen-cache", ignore_errors=True)
+
+
+def toggle(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(old, new, 1) if old in text else text.replace(new, old, 1), encoding="utf-8")
+
+
+def measure(name: str, runs: int, before: object, command: list[str]) -> tuple[float, int]:
+    times, memories = [], []
+    for _ in range(runs):
+        if callable(before):
+            before()
+        seconds, memory, summary = run(command)
+        times.append(seconds)
+        memories.append(memory)
+    median = statistics.median(times)
+    print(f"{name:32} {median:7.2f} s  (runs: {', '.join(f'{t:.2f}' for t in times)}; peak {max(memories)} MiB)")
+    print(f"{'':32} {summary}")
+    return median, max(memories)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--fresh", action="store_true", help="import the corpus again")
+    args = parser.parse_args()
+    pages = prepare(args.fresh)
+    build = helpgen("build", "--project", str(PROJECT), "--out", str(PROJECT / "site"))
+    floor_out = WORK / "floor-out"
+    print(f"{pages} pages; {os.cpu_count()} cores\n")
+    j1, j1_memory = measure("full build -j1", args.runs, clean, [*build, "-j1"])
+    jd, jd_memory = measure("full build, default jobs", args.runs, clean, build)
+    run(build)
+    nochange, _ = measure("no-change rebuild", args.runs, None, build)
+    entry, _ = measure(
+        "one catalog entry changed",
+        args.runs,
+        lambda: toggle(CATALOG, "Power BI在管理中心Microsoft 365取消。", "Power BI 在管理中心Microsoft 365取消。"),
+        build,
+    )
+    source, _ = measure(
+        "one source article changed",
+        args.runs,
+        lambda: toggle(ARTICLE, "Power BI can be canceled", "Power BI can be cancelled"),
+        build,
+    )
+    floor, floor_memory = measure(
+        "floor (markdown-it-py only)",
+        args.runs,
+        lambda: shutil.rmtree(floor_out, ignore_errors=True),
+        [sys.executable, str(REPO / "bench" / "floor.py"), str(WORK / "floor-in"), str(floor_out)],
+    )
+    print()
+    print(f"pages per second: -j1 {pages / j1:.0f}, default jobs {pages / jd:.0f}, floor {pages / floor:.0f}")
+    print(f"full build -j1 / floor:            {j1 / floor:.2f}  (target <= 1.5)")
+    print(f"full build default jobs / floor:   {jd / floor:.2f}  (target <= 0.8)")
+    print(f"no-change rebuild / full build:    {nochange / jd:.2f}  (target <= 0.10)")
+    print(f"one catalog entry / full build:    {entry / jd:.2f}  (target <= 0.15)")
+    print(f"one source article / full build:   {source / jd:.2f}")
+    print(
+        f"peak memory, largest process: -j1 {j1_memory} MiB, default jobs {jd_memory} MiB, "
+        f"floor {floor_memory} MiB  (target <= 500 MB)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
