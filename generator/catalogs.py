@@ -102,7 +102,7 @@ def parse_catalog(data: bytes, locale: str, relative_path: str) -> Catalog:
         if not message.id:
             continue
         msgid, msgid_plural, msgstr, forms = _message_texts(message)
-        flags = frozenset(message.flags)
+        flags = frozenset(f for f in message.flags if not f.endswith("-format"))  # Babel adds python-format itself
         origin = origin_of(message.user_comments, flags)
         entries[msgid] = CatalogEntry(
             msgid=msgid,
@@ -456,7 +456,7 @@ class _EntryState:
         if msgid and not self.obsolete and "msgctxt" not in self.fields:
             forms = tuple(self.forms[i] for i in sorted(self.forms))
             plural = self.fields.get("msgid_plural", "")
-            flags = frozenset(self.flags)
+            flags = frozenset(f for f in self.flags if not f.endswith("-format"))
             entries[msgid] = CatalogEntry(
                 msgid=msgid,
                 msgstr=forms[0] if plural and forms else self.fields.get("msgstr", ""),

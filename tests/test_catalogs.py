@@ -153,3 +153,20 @@ def test_legacy_origin_flags_are_still_read() -> None:
     data = b'msgid "a"\nmsgstr "b"\n\n#, machine-translated\nmsgid "c"\nmsgstr "d"\n'
     catalog = parse_catalog(data, "de-DE", "x.po")
     assert [e.origin for e in catalog.entries.values()] == ["human", "machine"]
+
+
+@pytest.mark.parametrize("path", PO_FILES, ids=[str(p.relative_to(REPO)) for p in PO_FILES])
+def test_fast_reader_agrees_with_babel(path: Path) -> None:
+    from generator.catalogs import parse_catalog_fast
+
+    data = path.read_bytes()
+    assert parse_catalog_fast(data, "xx", "x.po") == parse_catalog(data, "xx", "x.po")
+
+
+def test_fast_reader_reports_the_same_syntax_error() -> None:
+    from generator.catalogs import parse_catalog_fast
+
+    data = (REPO / "tests/fixtures/catalogs/bad.syntax.po").read_bytes()
+    with pytest.raises(ContentError) as caught:
+        parse_catalog_fast(data, "de-DE", "locales/de-DE/x.po")
+    assert caught.value.diagnostics[0].line == 9

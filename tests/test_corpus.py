@@ -103,3 +103,15 @@ def test_every_segment_renders_in_its_page(imported: dict[str, object], locale: 
     assert checked > 19000  # distinct entries: one per paragraph, list item or cell; 27,000 spans are sentences
     print(f"{locale}: {checked} translations checked, {skipped} entries untranslated or fuzzy")
     assert skipped < 0.02 * checked  # untranslated (text outside sxs spans) or fuzzy (the sources disagree)
+
+
+def test_fast_catalog_reader_agrees_with_babel(imported: dict[str, object]) -> None:
+    from generator.catalogs import parse_catalog, parse_catalog_fast
+
+    project = imported["project"]
+    assert isinstance(project, Path)
+    catalogs = sorted((project / "locales").rglob("*.po"))
+    assert len(catalogs) > 5800
+    for path in catalogs:
+        data = path.read_bytes()
+        assert parse_catalog_fast(data, "xx", "x.po") == parse_catalog(data, "xx", "x.po"), path
