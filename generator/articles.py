@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import MutableMapping
 from typing import Any
 
 from . import conditions, plurals
@@ -77,7 +78,8 @@ def parse_article(config: Config, path: str, text: str) -> Article:
     meta, body, body_line = split_front_matter(text, source_file)
     title, description = _title_and_description(meta, source_file, body_line)
     tokens, env = parse_blocks(body)
-    problems = _check_body(config, tokens, body_line, source_file)
+    tokens, problems = expand_includes(config, tokens, env, source_file, body_line, (path,))
+    problems += _check_body(config, [t for t in tokens if "source" not in t.meta], body_line, source_file)
     segments = segment_tokens(tokens, body_line)
     if problems:
         raise ContentError(problems)
@@ -192,3 +194,81 @@ def _check_body(config: Config, tokens: list[Any], body_line: int, source_file: 
 
 def _in_plural(token: Any) -> bool:
     return "plural" in token.meta or "plural_form_of" in token.meta
+
+
+#: Folder of content/ that holds snippets: Markdown fragments that articles include.
+SNIPPETS = "_snippets"
+_INCLUDE = re.compile(r"""^\s*["']([^"']+)["']\s*$""")
+
+
+def snippet_path(name: str) -> str:
+    """Return the content-relative path of a snippet named in `{% include "name" %}`."""
+    return f"{SNIPPETS}/{name}"
+
+
+def expand_includes(
+    config: Config,
+    tokens: list[Any],
+    env: MutableMapping[str, Any],
+    source_file: str,
+    body_line: int,
+    chain: tuple[str, ...],
+) -> tuple[list[Any], list[Diagnostic]]:
+    """Replace every `{% include "name.md" %}` by the snippet's blocks; return them and the problems."""
+    result: list[Any] = []
+    problems: list[Diagnostic] = []
+    for token in tokens:
+        if token.type != "hg_include":
+            result.append(token)
+            continue
+        line = token.meta.get("line") or body_line + token.map[0]
+        try:
+            result.extend(include_snippet(config, token.info, env, chain))
+        except ContentError as exc:
+            problems.extend(exc.diagnostics)
+            problems.append(error(source_file, line, "include", f"cannot include {token.info}"))
+    return result, problems
+
+
+def include_snippet(config: Config, argument: str, env: MutableMapping[str, Any], chain: tuple[str, ...]) -> list[Any]:
+    """Return the checked block tokens of the snippet named by an include tag's argument."""
+    match = _INCLUDE.match(argument)
+    if match is None:
+        raise ContentError([error(f"content/{chain[-1]}", 0, "include", 'write {% include "name.md" %}')])
+    path = snippet_path(match.group(1))
+    problem = check_relative_path(path)
+    if problem:
+        raise ContentError([error(f"content/{chain[-1]}", 0, "include", problem)])
+    if path in chain:
+        route = " → ".join(f"content/{step}" for step in (*chain, path))
+        raise ContentError([error(f"content/{path}", 0, "include-cycle", f"a snippet includes itself: {route}")])
+    file = config.content_dir / path
+    if not file.is_file():
+        raise ContentError([error(f"content/{path}", 0, "include-missing", f"no snippet content/{path}")])
+    tokens, snippet_env, _ = parse_snippet(config, path, file.read_bytes(), chain)
+    for label, reference in snippet_env.get("references", {}).items():
+        env.setdefault("references", {}).setdefault(label, reference)
+    return tokens
+
+
+def parse_snippet(
+    config: Config, path: str, data: bytes, chain: tuple[str, ...] = ()
+) -> tuple[list[Any], MutableMapping[str, Any], list[Segment]]:
+    """Parse and check a snippet; return its block tokens (marked with their file and line), env and segments."""
+    source_file = f"content/{path}"
+    text = decode_article(path, data)
+    body, body_line = text, 1
+    if text.startswith("---\n"):  # a snippet may have front matter; it is not shown
+        _, body, body_line = split_front_matter(text, source_file)
+    tokens, env = parse_blocks(body)
+    tokens, problems = expand_includes(config, tokens, env, source_file, body_line, (*chain, path))
+    problems += _check_body(config, [t for t in tokens if "source" not in t.meta], body_line, source_file)
+    if problems:
+        raise ContentError(problems)
+    for token in tokens:
+        if "source" not in token.meta:
+            token.meta["source"] = path
+            if token.map is not None:
+                token.meta["line"] = body_line + token.map[0]
+    segments = segment_tokens(tokens, body_line)
+    return tokens, env, [s for s in segments if s.source == path]

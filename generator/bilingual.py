@@ -239,3 +239,17 @@ def catalog_messages(article: Article, found: dict[int, list[SxsSpan]], translat
             )
         )
     return messages
+
+
+_DOCFX_INCLUDE = re.compile(r"^(?P<indent>[ \t>]*)\[!INCLUDE\s*\[[^\]]*\]\((?P<path>[^)\s]+)\)\]\s*$", re.MULTILINE)
+
+
+def docfx_includes(body: str) -> str:
+    """Turn DocFX's `[!INCLUDE [title](includes/x.md)]` lines into `{% include "x.md" %}` (includes become snippets)."""
+
+    def replace_line(match: re.Match[str]) -> str:
+        path = match.group("path")
+        name = path.split("includes/", 1)[1] if "includes/" in path else PurePosixPath(path).name
+        return f'{match.group("indent")}{{% include "{name}" %}}'
+
+    return _DOCFX_INCLUDE.sub(replace_line, body)

@@ -115,6 +115,16 @@ def make_parser() -> argparse.ArgumentParser:
     )
     build.set_defaults(run=run_build)
 
+    links = commands.add_parser(
+        "links",
+        parents=[common],
+        help="list every external link and every internal link problem",
+        description="List every external link of the site with the articles and lines that use it, and every "
+        "link to an article, anchor or file that does not exist (file:line). Nothing is fetched.",
+    )
+    links.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    links.set_defaults(run=run_links)
+
     merge = commands.add_parser(
         "merge",
         help="put together the parts built with helpgen build --shard K/N",
@@ -360,3 +370,13 @@ def run_merge(args: argparse.Namespace) -> int:
     count = merge_parts(args.out, [part.resolve() for part in args.parts], background=True)
     print(f"helpgen: merged {len(args.parts)} parts, {count} files, into {args.out}", file=sys.stderr)
     return EXIT_OK
+
+
+def run_links(args: argparse.Namespace) -> int:
+    """Run `helpgen links`."""
+    from .config import read_config
+    from .links import collect_links, format_links
+
+    links = collect_links(read_config(args.project.resolve()))
+    sys.stdout.write(format_links(links, args.format))
+    return EXIT_CONTENT if links.report.failed() else EXIT_OK

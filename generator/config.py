@@ -42,6 +42,7 @@ SCHEMA: tuple[Option, ...] = (
     Option("profiles", "mapping", {}, "Named organization states for previews and --profile builds."),
     Option("default_profile", "string", None, "Profile whose branches show without JavaScript or org state."),
     Option("policy", "mapping", {}, "What the build shows per locale: `default:` and `<locale>:` policies."),
+    Option("locale_variables", "mapping", {}, "Per-locale values of site variables: `<locale>: {links: {…}}`."),
 )
 
 POLICY_KEYS = {
@@ -100,7 +101,13 @@ class Config:
     profiles: Mapping[str, Mapping[str, Any]] = field(default_factory=lambda: FrozenDict({}))
     default_profile: str | None = None
     policies: Mapping[str, LocalePolicy] = field(default_factory=lambda: FrozenDict({}))
+    locale_variables: Mapping[str, Mapping[str, Any]] = field(default_factory=lambda: FrozenDict({}))
     config_path: str = CONFIG_NAME
+
+    def variables_for(self, locale: str) -> Mapping[str, Any]:
+        """Return the site variables as one locale sees them (its own values over the site-wide ones)."""
+        override = self.locale_variables.get(locale)
+        return _merge(self.variables, override) if override else self.variables
 
     def policy(self, locale: str) -> LocalePolicy:
         """Return the policy of one locale (its own, else `default`, else the built-in one)."""
@@ -185,6 +192,7 @@ def parse_config(document: YamlDocument, project_dir: Path) -> Config:
     profiles = checker.profiles(values["profiles"], org)
     default_profile = checker.default_profile(values["default_profile"], profiles)
     policies = checker.policies(values["policy"], locales)
+    locale_variables = checker.locale_variables(values["locale_variables"], locales, variables)
     for key in ("site_name", "site_url"):
         if not isinstance(values[key], str):
             checker.fail((key,), "config-type", f"'{key}' must be text")
@@ -202,12 +210,20 @@ def parse_config(document: YamlDocument, project_dir: Path) -> Config:
         profiles=FrozenDict({name: FrozenDict(state) for name, state in sorted(profiles.items())}),
         default_profile=default_profile,
         policies=FrozenDict(policies),
+        locale_variables=FrozenDict({tag: _freeze(values) for tag, values in locale_variables.items()}),
     )
 
 
 def _did_you_mean(word: str, candidates: Mapping[str, Any] | list[str]) -> str:
     matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
     return f"did you mean '{matches[0]}'?" if matches else ""
+
+
+def _merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> Mapping[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        merged[key] = _merge(base[key], value) if isinstance(value, Mapping) else value
+    return FrozenDict(merged)
 
 
 def _freeze(value: Any) -> Any:
@@ -381,6 +397,39 @@ class _Checker:
             except TypeError:
                 continue
         return policies
+
+    def locale_variables(
+        self, value: Any, locales: tuple[str, ...], variables: dict[str, Any]
+    ) -> dict[str, dict[str, Any]]:
+        result = {}
+        for tag, values in self.mapping(("locale_variables",), value).items():
+            if tag not in locales:
+                self.fail(
+                    ("locale_variables", tag),
+                    "config-locale",
+                    f"'{tag}' is not in locales",
+                    _did_you_mean(tag, list(locales)),
+                )
+                continue
+            values = self.mapping(("locale_variables", tag), values)
+            self._check_override(("locale_variables", tag), values, variables)
+            result[tag] = values
+        return result
+
+    def _check_override(self, path: tuple[str | int, ...], values: dict[str, Any], base: Any) -> None:
+        """A per-locale value must replace a site variable of the same kind (so every placeholder resolves)."""
+        for key, item in values.items():
+            here = (*path, key)
+            if not isinstance(base, dict) or key not in base:
+                self.fail(here, "config-variable", f"'{key}' is not a site variable; declare it under variables first")
+            elif isinstance(item, dict) != isinstance(base[key], dict):
+                self.fail(
+                    here,
+                    "config-variable",
+                    f"'{key}' must be {'a group' if isinstance(base[key], dict) else 'a value'} as in variables",
+                )
+            elif isinstance(item, dict):
+                self._check_override(here, item, base[key])
 
     def default_profile(self, value: Any, profiles: dict[str, Any]) -> str | None:
         if value is None:

@@ -16,7 +16,7 @@ from jinja2.ext import babel_extract
 
 from .catalogs import CatalogMessage
 from .config import Config
-from .model import Article
+from .model import Article, Segment
 from .pages import ALERT_TITLES
 from .paths import iter_files
 from .placeholders import PlaceholderError, find_placeholders, lookup
@@ -32,18 +32,27 @@ def template_path(article_path: str) -> str:
 
 
 def article_messages(article: Article, variables: Mapping[str, Any]) -> list[CatalogMessage]:
-    """Return an article's template messages: one per distinct segment, in reading order."""
+    """Return an article's template messages: one per distinct segment of its own, in reading order.
+
+    The segments of the snippets it includes belong to the snippets' own catalogs.
+    """
+    own = [segment for segment in article.segments if not segment.source]
+    return segment_messages(own, article.source_file, variables)
+
+
+def segment_messages(segments: list[Segment], source_file: str, variables: Mapping[str, Any]) -> list[CatalogMessage]:
+    """Return template messages for segments of one file: one per distinct msgid, in reading order."""
     order: list[str] = []
     locations: dict[str, list[tuple[str, int]]] = {}
     kinds: dict[str, list[str]] = {}
     plural: dict[str, str] = {}
-    for segment in article.segments:
+    for segment in segments:
         if segment.plural:
             plural[segment.msgid] = segment.plural
         if segment.msgid not in locations:
             order.append(segment.msgid)
             locations[segment.msgid], kinds[segment.msgid] = [], []
-        locations[segment.msgid].append((article.source_file, segment.line))
+        locations[segment.msgid].append((source_file, segment.line))
         if segment.kind not in kinds[segment.msgid]:
             kinds[segment.msgid].append(segment.kind)
     return [

@@ -26,7 +26,7 @@ from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
 #: A condition tag alone on its line: `{% if … %}`, `{% elif … %}`, `{% else %}`, `{% endif %}`.
-CONDITION_TAG = re.compile(r"^\{%-?\s*(if|elif|else|endif|plural|or|endplural)\b(.*?)-?%\}\s*$")
+CONDITION_TAG = re.compile(r"^\{%-?\s*(if|elif|else|endif|plural|or|endplural|include)\b(.*?)-?%\}\s*$")
 
 
 def _condition_rule(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:

@@ -118,6 +118,7 @@ def import_file(
     result.files += 1
     result.spans += len(sxs.spans)
     sxs = fix_media_case(sxs, media, display, result.report)
+    sxs = replace(sxs, body=bilingual.docfx_includes(sxs.body))
     article_text, article = english_article(config, sxs, path, display, result.report)
     messages = locale_messages(config, sxs, article, display, result.report)
     existing = config.content_dir / path

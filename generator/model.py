@@ -31,6 +31,8 @@ class Segment:
     kind: str
     line: int
     plural: str = ""
+    #: The snippet (path below content/) the segment comes from; "" for the article's own text.
+    source: str = ""
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 from markdown_it.token import Token
 
@@ -49,13 +50,15 @@ def segment_tokens(tokens: Sequence[Token], body_line: int) -> list[Segment]:
             parents.pop()
         if token.type != "inline" or token.map is None:
             continue
-        line = body_line + token.map[0]
+        line = token.meta.get("line") or body_line + token.map[0]  # a snippet's tokens carry their own
         token.meta["line"] = line
         if index and tokens[index - 1].type == "heading_open":
             _set_anchor(tokens[index - 1], token, used_anchors)
         segment = _segment_of(token, _kind(parents), line)
         if segment is not None:
-            segments.append(segment)
+            segments.append(
+                replace(segment, source=token.meta.get("source", "")) if "source" in token.meta else segment
+            )
     return segments
 
 

@@ -18,14 +18,16 @@ from pathlib import Path
 from typing import Any
 
 from . import conditions, plurals
-from .articles import read_article, read_article_bytes
+from .articles import read_article, read_article_bytes, snippet_path
 from .cache import Cache, code_fingerprint, fingerprint
 from .catalogs import MAX_CATALOG_BYTES, catalog_path, parse_catalog_fast, read_catalog_fast, theme_catalog_path
 from .config import Config
+from .links import SCHEME, resolve_link
 from .locales import LocaleInfo
 from .markup import RenderContext, localize_tokens, render_article_body
 from .model import Article, Catalog, LocalizedArticle
 from .pages import Site, Theme, page_path, render_article_page, root_prefix
+from .paths import check_relative_path
 from .report import ContentError, Diagnostic, error
 from .translate import localize_article
 from .writer import write_page
@@ -73,6 +75,8 @@ class _Source:
     data: bytes
     catalogs: dict[str, bytes | None]
     keys: dict[str, str]
+    #: snippet path -> (its bytes, locale -> its catalog's bytes)
+    snippets: dict[str, tuple[bytes, dict[str, bytes | None]]] = field(default_factory=dict)
 
 
 #: Name of the cache entry that remembers every article's summary between builds.
@@ -123,11 +127,27 @@ class Shard:
         """Return an article's bytes and its catalogs' bytes, and the key of each locale's content."""
         data = read_article_bytes(self.config, path)
         catalogs = {locale.tag: read_catalog_bytes(self.config, path, locale) for locale in self.locales}
+        snippets = {}
+        for snippet in included_snippets(self.config, data):
+            snippet_file = self.config.content_dir / snippet
+            snippet_data = snippet_file.read_bytes() if snippet_file.is_file() else b""
+            snippets[snippet] = (
+                snippet_data,
+                {locale.tag: read_catalog_bytes(self.config, snippet, locale) for locale in self.locales},
+            )
         keys = {
-            tag: fingerprint(code_fingerprint(), self.config_key, path, data, tag, catalog or b"")
+            tag: fingerprint(
+                code_fingerprint(),
+                self.config_key,
+                path,
+                data,
+                tag,
+                catalog or b"",
+                [(name, body, parts[tag] or b"") for name, (body, parts) in sorted(snippets.items())],
+            )
             for tag, catalog in catalogs.items()
         }
-        return _Source(data, catalogs, keys)
+        return _Source(data, catalogs, keys, snippets)
 
     def summarize(self, path: str, source: _Source, diagnostics: list[Diagnostic]) -> Summary | None:
         """Parse and localize an article in every locale; return its summary (None if it cannot be read)."""
@@ -140,6 +160,10 @@ class Shard:
         for locale in self.locales:
             try:
                 catalog = parse_article_catalog(self.config, article, locale, source.catalogs[locale.tag])
+                snippet_catalogs = {
+                    name: parse_catalog_bytes(name, locale, parts[locale.tag])
+                    for name, (_, parts) in source.snippets.items()
+                }
             except ContentError as exc:
                 diagnostics.extend(exc.diagnostics)
                 continue
@@ -147,9 +171,10 @@ class Shard:
                 article,
                 locale,
                 catalog,
-                self.config.variables,
+                self.config.variables_for(locale.tag),
                 self.config.source_locale,
                 self.config.policy(locale.tag),
+                snippet_catalogs,
             )
             diagnostics.extend(item.diagnostics)
             items[locale.tag] = item
@@ -219,7 +244,7 @@ def link_targets(article: Article) -> tuple[str, ...]:
     for token in article.tokens:
         for match in _LINK.finditer(token.content):
             url = match.group(1) or match.group(2)
-            if not _SCHEME.match(url) and not url.startswith(("#", "/")):
+            if not SCHEME.match(url) and not url.startswith(("#", "/")):
                 found.add(url)
     return tuple(sorted(found))
 
@@ -273,9 +298,31 @@ def read_catalog_bytes(config: Config, article_path: str, locale: LocaleInfo) ->
 
 def parse_article_catalog(config: Config, article: Article, locale: LocaleInfo, data: bytes | None) -> Catalog | None:
     """Return an article's catalog in `locale` from its bytes (None where there is none)."""
+    return parse_catalog_bytes(article.path, locale, data)
+
+
+def parse_catalog_bytes(content_path: str, locale: LocaleInfo, data: bytes | None) -> Catalog | None:
+    """Return the catalog of an article or snippet in `locale` from its bytes (None where there is none)."""
     if data is None:
         return None
-    return parse_catalog_fast(data, locale.tag, catalog_path(locale.tag, article.path))
+    return parse_catalog_fast(data, locale.tag, catalog_path(locale.tag, content_path))
+
+
+_INCLUDE_LINE = re.compile(rb"""^[ \t]*\{%-?\s*include\s+["']([^"']+)["']""", re.MULTILINE)
+
+
+def included_snippets(config: Config, data: bytes, seen: frozenset[str] = frozenset()) -> list[str]:
+    """Return the snippets an article includes, directly or through other snippets (for its cache key)."""
+    found = []
+    for match in _INCLUDE_LINE.finditer(data):
+        path = snippet_path(match.group(1).decode("utf-8", "replace"))
+        if path in seen or check_relative_path(path):
+            continue
+        found.append(path)
+        file = config.content_dir / path
+        if file.is_file():
+            found += included_snippets(config, file.read_bytes(), seen | {path})
+    return sorted(set(found))
 
 
 def read_theme_catalog_quietly(config: Config, locale: LocaleInfo) -> Catalog | None:
@@ -305,35 +352,22 @@ def render_page(
     return render_article_page(item, body, site, theme, dynamic), []
 
 
-_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
-
-
 def link_rewriter(site: Site, article: Article, locale: LocaleInfo) -> Callable[[str, int, list[Any]], str]:
     """Return the function that maps a link in `article` to its URL on the built page."""
     root = root_prefix(page_path(locale, article.slug))
-    folder = posixpath.dirname(article.path)
 
     def rewrite(url: str, line: int, problems: list[tuple[int, str]]) -> str:
-        if not url or _SCHEME.match(url) or url.startswith(("#", "/")):
+        target = resolve_link(url, article.path, site.anchors, site.assets)
+        suffix = f"#{target.fragment}" if target.fragment else ""
+        if target.kind == "file" and (locale.tag, target.path) in site.locale_assets:
+            return f"{root}{locale.url_segment}/{target.path}{suffix}"  # a localized screenshot
+        if target.problem:
+            problems.append((line, target.problem))
             return url
-        target, _, fragment = url.partition("#")
-        suffix = f"#{fragment}" if fragment else ""
-        resolved = posixpath.normpath(posixpath.join(folder, target))
-        if resolved.startswith("../") or resolved == "..":
-            problems.append((line, f"link '{url}' points outside content/"))
-            return url
-        if resolved.endswith(".md"):
-            slug = resolved[: -len(".md")]
-            if slug not in site.anchors:
-                problems.append((line, f"link to '{url}': no article content/{resolved}"))
-                return url
-            if fragment and fragment not in site.anchors[slug]:
-                problems.append((line, f"link to '{url}': no heading or anchor '{fragment}' in content/{resolved}"))
-            return root + page_path(locale, slug).removesuffix("index.html") + suffix
-        if (locale.tag, resolved) in site.locale_assets:  # a localized screenshot replaces the source one
-            return f"{root}{locale.url_segment}/{resolved}{suffix}"
-        if resolved not in site.assets:
-            problems.append((line, f"link to '{url}': no file content/{resolved}"))
-        return root + resolved + suffix
+        if target.kind == "article":
+            return root + page_path(locale, target.path).removesuffix("index.html") + suffix
+        if target.kind == "file":
+            return root + target.path + suffix
+        return url
 
     return rewrite

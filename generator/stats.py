@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field
 from html import escape
 
 from .articles import read_articles
+from .catalogs import catalog_path, read_catalog_fast
 from .config import Config
 from .locales import locale_info
 from .model import MACHINE, Article, Catalog
@@ -77,15 +78,22 @@ def status_of(msgid: str, catalog: Catalog | None) -> tuple[str, bool]:
 def article_stats(config: Config, article: Article, locale: str, catalog: Catalog | None) -> ArticleStats:
     """Return the figures of one article in one locale, and whether its policy publishes it."""
     stats = ArticleStats(article.path, f"locales/{locale}/{article.slug}.po")
-    for msgid in dict.fromkeys(segment.msgid for segment in article.segments):
-        status, machine = status_of(msgid, catalog)
+    info = locale_info(locale, config.source_locale)
+    snippets = {
+        s.source: read_catalog_fast(config, locale, catalog_path(locale, s.source))
+        for s in article.segments
+        if s.source
+    }
+    for msgid, source in dict.fromkeys((segment.msgid, segment.source) for segment in article.segments):
+        status, machine = status_of(msgid, snippets[source] if source else catalog)
         words = count_words(msgid)
         for counts, amount in ((stats.segments, 1), (stats.words, words)):
             counts.total += amount
             setattr(counts, status, getattr(counts, status) + amount)
             counts.machine += amount if machine else 0
-    info = locale_info(locale, config.source_locale)
-    localized = localize_article(article, info, catalog, config.variables, config.source_locale, config.policy(locale))
+    localized = localize_article(
+        article, info, catalog, config.variables_for(locale), config.source_locale, config.policy(locale), snippets
+    )
     stats.completeness = round(localized.completeness, 4)
     stats.published = localized.published
     return stats

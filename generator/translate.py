@@ -29,8 +29,12 @@ def localize_article(
     variables: Mapping[str, Any],
     source_locale: str,
     policy: LocalePolicy | None = None,
+    snippet_catalogs: Mapping[str, Catalog | None] | None = None,
 ) -> LocalizedArticle:
-    """Return the text of every segment of `article` in `locale`, placeholders filled, as the policy says."""
+    """Return the text of every segment of `article` in `locale`, placeholders filled, as the policy says.
+
+    A segment from a snippet takes its translation from the snippet's own catalog.
+    """
     policy = policy or LocalePolicy()
     texts: dict[str, str] = {}
     plural_texts: dict[str, tuple[tuple[str, str], ...]] = {}
@@ -49,8 +53,9 @@ def localize_article(
         elif locale.is_pseudo:
             forms = tuple(pseudo_localize(form) for form in source_forms)
         else:
-            entry = catalog.entries.get(msgid) if catalog else None
-            chosen = choose_forms(segment, entry, locale.tag, policy, catalog.path if catalog else "", diagnostics)
+            own = (snippet_catalogs or {}).get(segment.source) if segment.source else catalog
+            entry = own.entries.get(msgid) if own else None
+            chosen = choose_forms(segment, entry, locale.tag, policy, own.path if own else "", diagnostics)
             forms = source_forms if chosen is None else chosen
             if chosen is None:
                 fallbacks.add(msgid)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .articles import read_articles
+from .articles import SNIPPETS, parse_snippet, read_articles
 from .catalogs import (
     THEME_CATALOG,
     CatalogMessage,
@@ -14,9 +14,10 @@ from .catalogs import (
     write_catalog,
 )
 from .config import Config
-from .extract import THEME_TEMPLATE, article_messages, template_path, theme_messages
+from .extract import THEME_TEMPLATE, article_messages, segment_messages, template_path, theme_messages
 from .merge import merge_messages, translation_memory
 from .model import Article
+from .paths import iter_files
 from .report import ContentError, Report
 
 
@@ -29,9 +30,22 @@ class UpdateResult:
     unchanged: list[str] = field(default_factory=list)
 
 
-def templates_of(config: Config, articles: list[Article]) -> dict[str, list[CatalogMessage]]:
-    """Return the template messages of every article, keyed by article path, and of the theme."""
+def templates_of(
+    config: Config, articles: list[Article], report: Report | None = None
+) -> dict[str, list[CatalogMessage]]:
+    """Return the template messages of every article and snippet, keyed by path, and of the theme."""
     templates = {article.path: article_messages(article, config.variables) for article in articles}
+    for path in iter_files(config.content_dir / SNIPPETS):
+        if not path.endswith(".md"):
+            continue
+        snippet = f"{SNIPPETS}/{path}"
+        try:
+            _, _, segments = parse_snippet(config, snippet, (config.content_dir / snippet).read_bytes())
+        except ContentError as exc:
+            if report is not None:
+                report.extend(exc.diagnostics)
+            continue
+        templates[snippet] = segment_messages(segments, f"content/{snippet}", config.variables)
     templates[THEME_CATALOG] = theme_messages(config)
     return templates
 
@@ -41,7 +55,7 @@ def extract_templates(config: Config) -> UpdateResult:
     result = UpdateResult()
     articles, problems = read_articles(config)
     result.report.extend(problems)
-    for path, messages in templates_of(config, articles).items():
+    for path, messages in templates_of(config, articles, result.report).items():
         target = f"locales/{THEME_TEMPLATE}" if path == THEME_CATALOG else template_path(path)
         record(result, target, write_catalog(config, None, target, messages))
     return result
@@ -53,7 +67,7 @@ def update_catalogs(config: Config, locales: tuple[str, ...] = ()) -> UpdateResu
     articles, problems = read_articles(config)
     result.report.extend(problems)
     broken = {p.path for p in problems}
-    templates = templates_of(config, articles)
+    templates = templates_of(config, articles, result.report)
     for locale in locales or config.locales[1:]:
         paths = {path: _catalog_of(locale, path) for path in templates}
         existing = {}

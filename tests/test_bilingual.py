@@ -64,7 +64,7 @@ def test_import_makes_source_articles_and_catalogs(tmp_path: Path) -> None:
     assert (project / "content/media/Shot.png").read_bytes() == b"PNGDATA"
     assert (project / "content/_snippets/note.md").is_file()
     assert (project / "content/_sxs/TOC.yml").is_file()
-    assert "imported 4 files, 19 segments" in err
+    assert "imported 5 files, 20 segments" in err
 
 
 def test_malformed_input_is_reported_and_the_rest_imported(tmp_path: Path) -> None:
@@ -142,3 +142,10 @@ def test_init_creates_a_project_that_builds(tmp_path: Path) -> None:
 @pytest.mark.parametrize("name", ["good.md", "malformed.md"])
 def test_fixture_files_have_spans(name: str) -> None:
     assert SPAN.findall((FIXTURES / "zh-CN" / name).read_text())
+
+
+def test_docfx_includes_become_snippets(tmp_path: Path) -> None:
+    import_locale(FIXTURES / "zh-CN", "zh-CN", tmp_path / "p")
+    assert '{% include "note.md" %}' in (tmp_path / "p/content/with-include.md").read_text()
+    assert run_helpgen("build", "--project", tmp_path / "p").code == 0
+    assert "包含的文本。" in (tmp_path / "p/site/zh-cn/with-include/index.html").read_text()
