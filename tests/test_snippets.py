@@ -102,7 +102,9 @@ def test_per_locale_link_variables(make_site: Callable[..., Path]) -> None:
         {
             "helpgen.yaml": config,
             "content/a.md": article("A", "See [products]({{ links.products }}).\n"),
-            "locales/de-DE/a.po": 'msgid "See [products]({{ links.products }})."\nmsgstr "Siehe [Produkte]({{ links.products }})."\n',
+            "locales/de-DE/a.po": (
+                'msgid "See [products]({{ links.products }})."\nmsgstr "Siehe [Produkte]({{ links.products }})."\n'
+            ),
         }
     )
     assert run_helpgen("build", "--project", project).code == 0
