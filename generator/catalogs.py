@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +29,12 @@ ORIGIN_PREFIX = "origin:"
 ORIGINS = (HUMAN, MACHINE, MEMORY)
 #: Flags that older files or other tools use for the same; read, never written.
 ORIGIN_FLAGS = {"machine-translated": MACHINE, "translation-memory": MEMORY}
+
+
+def ignored_checks(flags: Iterable[str], comments: Iterable[str] = ()) -> frozenset[str]:
+    """Return the QA checks a translator silenced on an entry: flags (or comment words) `ignore-<id>`."""
+    words = list(flags) + [word for comment in comments for word in comment.replace(",", " ").split()]
+    return frozenset(word[len("ignore-") :] for word in words if word.startswith("ignore-"))
 
 
 def origin_of(user_comments: list[str] | tuple[str, ...], flags: frozenset[str]) -> str:
@@ -113,6 +119,8 @@ def parse_catalog(data: bytes, locale: str, relative_path: str) -> Catalog:
             flags=flags,
             msgid_plural=msgid_plural,
             msgstr_plural=forms,
+            ignored=ignored_checks(message.flags, split_previous_msgid(message.user_comments)[0]),
+            comments=split_previous_msgid(message.user_comments)[0],
         )
     return Catalog(locale, relative_path, entries)
 
@@ -466,5 +474,7 @@ class _EntryState:
                 flags=flags,
                 msgid_plural=plural,
                 msgstr_plural=forms if plural else (),
+                ignored=ignored_checks(self.flags, self.comments),
+                comments=tuple(self.comments),
             )
         self.reset()

@@ -115,6 +115,21 @@ def make_parser() -> argparse.ArgumentParser:
     )
     build.set_defaults(run=run_build)
 
+    check = commands.add_parser(
+        "check",
+        parents=[common],
+        help="check every translation for what machine translation and hurried edits break",
+        description="Run the QA checks over every translated catalog entry: placeholders, markup that no longer "
+        "renders, links and images, code spans, raw HTML, quotation marks torn across markup, leaked MT "
+        "placeholders, invisible characters, the glossary (errors); numbers, untranslated text, final "
+        "punctuation and length outliers (warnings). Lines are file:line of the catalog entry. Exit 1 on an "
+        "error. Severities per locale in helpgen.yaml (qa:); silence one check on one entry with the PO flag "
+        "or translator comment ignore-<check>.",
+    )
+    check.add_argument("--locale", action="append", default=[], metavar="L", help="only this locale; repeatable")
+    check.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    check.set_defaults(run=run_check)
+
     links = commands.add_parser(
         "links",
         parents=[common],
@@ -380,3 +395,13 @@ def run_links(args: argparse.Namespace) -> int:
     links = collect_links(read_config(args.project.resolve()))
     sys.stdout.write(format_links(links, args.format))
     return EXIT_CONTENT if links.report.failed() else EXIT_OK
+
+
+def run_check(args: argparse.Namespace) -> int:
+    """Run `helpgen check`."""
+    from .check import check_project, format_check
+    from .config import read_config
+
+    result = check_project(read_config(args.project.resolve()), tuple(args.locale))
+    sys.stdout.write(format_check(result, args.format))
+    return EXIT_CONTENT if result.report.errors else EXIT_OK

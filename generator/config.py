@@ -43,6 +43,7 @@ SCHEMA: tuple[Option, ...] = (
     Option("default_profile", "string", None, "Profile whose branches show without JavaScript or org state."),
     Option("policy", "mapping", {}, "What the build shows per locale: `default:` and `<locale>:` policies."),
     Option("locale_variables", "mapping", {}, "Per-locale values of site variables: `<locale>: {links: {…}}`."),
+    Option("qa", "mapping", {}, "Translation QA: `keep`, `glossary`, `severity` and per-locale `locales`."),
 )
 
 POLICY_KEYS = {
@@ -102,12 +103,21 @@ class Config:
     default_profile: str | None = None
     policies: Mapping[str, LocalePolicy] = field(default_factory=lambda: FrozenDict({}))
     locale_variables: Mapping[str, Mapping[str, Any]] = field(default_factory=lambda: FrozenDict({}))
+    #: Terms that may stay untranslated, and do-not-translate terms.
+    qa_keep: tuple[str, ...] = ()
+    qa_glossary: tuple[str, ...] = ()
+    #: "default" and locale -> check id -> error, warning or off.
+    qa_severity: Mapping[str, Mapping[str, str]] = field(default_factory=lambda: FrozenDict({}))
     config_path: str = CONFIG_NAME
 
     def variables_for(self, locale: str) -> Mapping[str, Any]:
         """Return the site variables as one locale sees them (its own values over the site-wide ones)."""
         override = self.locale_variables.get(locale)
         return _merge(self.variables, override) if override else self.variables
+
+    def severities(self, locale: str) -> Mapping[str, str]:
+        """Return the QA severities of one locale (its own over the site-wide ones)."""
+        return {**self.qa_severity.get("default", {}), **self.qa_severity.get(locale, {})}
 
     def policy(self, locale: str) -> LocalePolicy:
         """Return the policy of one locale (its own, else `default`, else the built-in one)."""
@@ -193,6 +203,7 @@ def parse_config(document: YamlDocument, project_dir: Path) -> Config:
     default_profile = checker.default_profile(values["default_profile"], profiles)
     policies = checker.policies(values["policy"], locales)
     locale_variables = checker.locale_variables(values["locale_variables"], locales, variables)
+    keep, glossary, severity = checker.qa(values["qa"], locales)
     for key in ("site_name", "site_url"):
         if not isinstance(values[key], str):
             checker.fail((key,), "config-type", f"'{key}' must be text")
@@ -211,6 +222,9 @@ def parse_config(document: YamlDocument, project_dir: Path) -> Config:
         default_profile=default_profile,
         policies=FrozenDict(policies),
         locale_variables=FrozenDict({tag: _freeze(values) for tag, values in locale_variables.items()}),
+        qa_keep=keep,
+        qa_glossary=glossary,
+        qa_severity=FrozenDict({k: FrozenDict(v) for k, v in severity.items()}),
     )
 
 
@@ -397,6 +411,61 @@ class _Checker:
             except TypeError:
                 continue
         return policies
+
+    def qa(
+        self, value: Any, locales: tuple[str, ...]
+    ) -> tuple[tuple[str, ...], tuple[str, ...], dict[str, dict[str, str]]]:
+        from .qa import CHECK_IDS, ERROR, OFF, WARNING
+
+        spec = self.mapping(("qa",), value)
+        for key in spec:
+            if key not in ("keep", "glossary", "severity", "locales"):
+                self.fail(
+                    ("qa", key),
+                    "config-unknown-key",
+                    f"unknown qa setting '{key}'",
+                    _did_you_mean(key, ["keep", "glossary", "severity", "locales"]),
+                )
+        terms = {}
+        for key in ("keep", "glossary"):
+            items = self.list_of(("qa", key), spec.get(key, []))
+            if not all(isinstance(item, str) and item for item in items):
+                self.fail(("qa", key), "config-type", f"qa.{key} is a list of terms")
+            terms[key] = tuple(str(item) for item in items)
+        severity = {
+            "default": self._severities(("qa", "severity"), spec.get("severity"), CHECK_IDS, (ERROR, WARNING, OFF))
+        }
+        for tag, local in self.mapping(("qa", "locales"), spec.get("locales")).items():
+            if tag not in locales:
+                self.fail(
+                    ("qa", "locales", tag),
+                    "config-locale",
+                    f"'{tag}' is not in locales",
+                    _did_you_mean(tag, list(locales)),
+                )
+            local = self.mapping(("qa", "locales", tag), local)
+            for key in local:
+                if key != "severity":
+                    self.fail(("qa", "locales", tag, key), "config-unknown-key", f"unknown qa setting '{key}'")
+            severity[tag] = self._severities(
+                ("qa", "locales", tag, "severity"), local.get("severity"), CHECK_IDS, (ERROR, WARNING, OFF)
+            )
+        return terms["keep"], terms["glossary"], severity
+
+    def _severities(
+        self, path: tuple[str | int, ...], value: Any, checks: tuple[str, ...], levels: tuple[str, ...]
+    ) -> dict[str, str]:
+        result = {}
+        for check, level in self.mapping(path, value).items():
+            if check not in checks:
+                self.fail(
+                    (*path, check), "config-qa", f"no QA check called '{check}'", _did_you_mean(check, list(checks))
+                )
+            elif level not in levels:
+                self.fail((*path, check), "config-qa", f"severity is one of {', '.join(levels)}")
+            else:
+                result[check] = level
+        return result
 
     def locale_variables(
         self, value: Any, locales: tuple[str, ...], variables: dict[str, Any]

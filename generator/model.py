@@ -69,6 +69,10 @@ class CatalogEntry:
     flags: frozenset[str] = frozenset()
     msgid_plural: str = ""
     msgstr_plural: tuple[str, ...] = ()
+    #: QA checks a translator silenced on this entry (`#, ignore-<id>` or `# ignore-<id>`).
+    ignored: frozenset[str] = frozenset()
+    #: Translator comments (sxs ids of imported entries among them).
+    comments: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

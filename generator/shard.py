@@ -28,8 +28,9 @@ from .markup import RenderContext, localize_tokens, render_article_body
 from .model import Article, Catalog, LocalizedArticle
 from .pages import Site, Theme, page_path, render_article_page, root_prefix
 from .paths import check_relative_path
+from .qa import Settings
 from .report import ContentError, Diagnostic, error
-from .translate import localize_article
+from .translate import Review, localize_article
 from .writer import write_page
 
 
@@ -175,6 +176,7 @@ class Shard:
                 self.config.source_locale,
                 self.config.policy(locale.tag),
                 snippet_catalogs,
+                review_for(self.config, locale),
             )
             diagnostics.extend(item.diagnostics)
             items[locale.tag] = item
@@ -371,3 +373,11 @@ def link_rewriter(site: Site, article: Article, locale: LocaleInfo) -> Callable[
         return url
 
     return rewrite
+
+
+def review_for(config: Config, locale: LocaleInfo) -> Review | None:
+    """Return the QA review of a translated locale (none for the source and pseudo-locales)."""
+    if locale.is_pseudo or locale.tag == config.source_locale:
+        return None
+    settings = Settings(config.qa_keep, config.qa_glossary)
+    return Review(locale.tag, config.source_locale, config.severities(locale.tag), settings, locale.direction == "rtl")

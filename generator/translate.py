@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .config import LocalePolicy
@@ -19,6 +19,7 @@ from .model import MACHINE, Article, Catalog, CatalogEntry, LocalizedArticle, Se
 from .placeholders import fill, find_placeholders, stray_template_syntax
 from .plurals import COUNT, COUNT_MARK, categories
 from .pseudo import pseudo_localize
+from .qa import ERROR, Pair, Settings, run_checks
 from .report import Diagnostic, warning
 
 
@@ -30,6 +31,7 @@ def localize_article(
     source_locale: str,
     policy: LocalePolicy | None = None,
     snippet_catalogs: Mapping[str, Catalog | None] | None = None,
+    review: Review | None = None,
 ) -> LocalizedArticle:
     """Return the text of every segment of `article` in `locale`, placeholders filled, as the policy says.
 
@@ -55,7 +57,7 @@ def localize_article(
         else:
             own = (snippet_catalogs or {}).get(segment.source) if segment.source else catalog
             entry = own.entries.get(msgid) if own else None
-            chosen = choose_forms(segment, entry, locale.tag, policy, own.path if own else "", diagnostics)
+            chosen = choose_forms(segment, entry, locale.tag, policy, own.path if own else "", diagnostics, review)
             forms = source_forms if chosen is None else chosen
             if chosen is None:
                 fallbacks.add(msgid)
@@ -91,6 +93,7 @@ def choose_forms(
     policy: LocalePolicy,
     catalog_path: str,
     diagnostics: list[Diagnostic],
+    review: Review | None = None,
 ) -> tuple[str, ...] | None:
     """Return the translated form(s) a segment shows, or None when it shows its source text."""
     if entry is None:
@@ -113,7 +116,41 @@ def choose_forms(
         return None
     if entry.origin == MACHINE and policy.machine == "source":
         return None
+    if review is not None and review.failures(segment, forms, entry, catalog_path, diagnostics):
+        return None
     return forms
+
+
+@dataclass(frozen=True)
+class Review:
+    """The error-level QA checks a build runs on every translation it would show (qa.py)."""
+
+    locale: str
+    source_locale: str
+    severities: Mapping[str, str]
+    settings: Settings
+    rtl: bool = False
+
+    def failures(
+        self, segment: Segment, forms: tuple[str, ...], entry: CatalogEntry, path: str, diagnostics: list[Diagnostic]
+    ) -> bool:
+        """Report every error-level finding of a translation (as a warning: the build goes on); True if any."""
+        sources = (segment.msgid, *([segment.plural] * (len(forms) - 1))) if segment.plural else (segment.msgid,)
+        failed = False
+        for source, form in zip(sources, forms, strict=False):
+            pair = Pair(source, form, self.locale, self.source_locale, self.settings, self.rtl)
+            for _severity, finding in run_checks(pair, self.severities, entry.ignored, only=ERROR):
+                diagnostics.append(
+                    warning(
+                        path,
+                        entry.line,
+                        finding.check,
+                        finding.message + "; the source text is shown instead",
+                        finding.fix,
+                    )
+                )
+                failed = True
+        return failed
 
 
 def unpublished(localized: LocalizedArticle, variables: Mapping[str, Any], source_locale: str) -> LocalizedArticle:
