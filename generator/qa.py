@@ -246,12 +246,13 @@ def _numbers(text: str, locale: str) -> Counter[Decimal]:
 def numbers_match(pair: Pair) -> Iterator[Finding]:
     """The numbers of the source are in the translation, read in each locale's format (Babel)."""
     source = _numbers(_text(pair.source_tokens), pair.source_locale)
-    text = _text(pair.translation_tokens)
-    translated = _numbers(text, pair.locale)
-    # A version or path ("Office\15.0") keeps the source's format in any language: read it both ways.
-    either = translated | _numbers(text, pair.source_locale)
-    missing = [n for n in source if n not in either]
-    extra = [n for n in translated if n not in source and n not in _numbers(text, pair.source_locale)]
+    # A version or path ("Office\\15.0") keeps the source's format in any language: read each number both ways.
+    readings = [
+        {*_numbers(match.group(0), pair.locale), *_numbers(match.group(0), pair.source_locale)}
+        for match in _NUMBER.finditer(_text(pair.translation_tokens))
+    ]
+    missing = [n for n in source if not any(n in reading for reading in readings)]
+    extra = [min(reading) for reading in readings if reading and not reading & set(source)]
     if missing:
         yield Finding(
             "numbers",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import json
 import os
 import re
 from pathlib import Path
@@ -115,3 +116,18 @@ def test_fast_catalog_reader_agrees_with_babel(imported: dict[str, object]) -> N
     for path in catalogs:
         data = path.read_bytes()
         assert parse_catalog_fast(data, "xx", "x.po") == parse_catalog(data, "xx", "x.po"), path
+
+
+def test_check_flags_the_known_damage_of_the_zh_cn_corpus(imported: dict[str, object]) -> None:
+    project = imported["project"]
+    assert isinstance(project, Path)
+    result = run_helpgen("check", "--project", project, "--locale", "zh-CN", "--format", "json")
+    assert result.code == 1
+    problems = json.loads(result.out)["problems"]
+    cancel = {
+        i for p in problems if p["file"].endswith("canceling-your-office-365-subscription-2.po") for i in p["sxs"]
+    }
+    assert cancel == {"10865-107", "10865-108"}
+    flagged = {(i, p["check"]) for p in problems for i in p["sxs"]}
+    assert ("afab5-106", "markup") in flagged  # \*\*…\*\*: bold escaped away
+    assert ("863d4-110", "markup") in flagged  # **Storage**] (https://…): a link broken by a space
