@@ -193,7 +193,7 @@ def code_identical(pair: Pair) -> Iterator[Finding]:
         yield Finding("code", f"code span `{code}` is not in the source")
 
 
-_TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9-]*)([^>]*)>")
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)(\s[^>]*|/)?>")  # as CommonMark: no space after <
 _FORBIDDEN_TAGS = {"script", "style", "iframe", "object", "embed", "form", "input", "link", "meta", "base", "svg"}
 _EVENT = re.compile(r"\bon[a-z]+\s*=", re.IGNORECASE)
 _BAD_URL = re.compile(r"""(?:href|src)\s*=\s*["']?\s*(?:javascript|vbscript|data):""", re.IGNORECASE)
@@ -201,17 +201,22 @@ _BAD_URL = re.compile(r"""(?:href|src)\s*=\s*["']?\s*(?:javascript|vbscript|data
 
 def html_allowed(pair: Pair) -> Iterator[Finding]:
     """Raw HTML only with the tags its source has; never script, style, frames, event handlers or script URLs."""
-    source_tags = Counter(m.group(2).lower() for m in _TAG.finditer(pair.source))
-    for match in _TAG.finditer(pair.translation):
+    source_tags = Counter(m.group(2).lower() for m in _tags(pair.source_tokens))
+    for match in _tags(pair.translation_tokens):
         tag = match.group(2).lower()
         if tag in _FORBIDDEN_TAGS:
             yield Finding("html", f"<{tag}> is never allowed in a translation")
         elif tag not in source_tags:
             yield Finding("html", f"<{tag}> is not in the source")
-        if _EVENT.search(match.group(3)):
+        if _EVENT.search(match.group(3) or ""):
             yield Finding("html", "an event-handler attribute (on…=) is never allowed")
     if _script_urls(pair.translation) > _script_urls(pair.source):
         yield Finding("html", "javascript:, vbscript: and data: links are never allowed (beyond the source's images)")
+
+
+def _tags(tokens: list[Token]) -> list[re.Match[str]]:
+    """Return the tags that would reach the page: what the Markdown engine reads as raw HTML."""
+    return [m for t in tokens if t.type == "html_inline" for m in [_TAG.match(t.content)] if m is not None]
 
 
 def _script_urls(text: str) -> int:
@@ -314,7 +319,8 @@ def quotes_balanced(pair: Pair) -> Iterator[Finding]:
                 stack.append((char, here))
             elif char in closers:
                 if not stack or stack[-1][0] != closers[char]:
-                    yield Finding("quotes", f"'{char}' closes nothing that was opened")
+                    if pair.source.count(char) <= pair.source.count(closers[char]):  # not the source's own
+                        yield Finding("quotes", f"'{char}' closes nothing that was opened")
                     continue
                 opening, where = stack.pop()
                 if where != here:
