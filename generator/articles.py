@@ -15,7 +15,7 @@ from .paths import check_relative_path, iter_files
 from .placeholders import check_placeholders
 from .report import ContentError, Diagnostic, error
 from .safe_yaml import load_yaml
-from .segment import segment_tokens
+from .segment import nfc, segment_tokens
 
 #: The largest article read, in characters.
 MAX_ARTICLE_CHARS = 2_000_000
@@ -83,6 +83,7 @@ def parse_article(config: Config, path: str, text: str) -> Article:
     segments = segment_tokens(tokens, body_line)
     if problems:
         raise ContentError(problems)
+    title, description = nfc(title), nfc(description)
     front = [Segment(title, "title", meta.get("__line__title", 2))]
     if description:
         front.append(Segment(description, "description", meta.get("__line__description", 2)))
@@ -196,6 +197,9 @@ def _in_plural(token: Any) -> bool:
     return "plural" in token.meta or "plural_form_of" in token.meta
 
 
+#: The most blocks an article may expand to through its snippets (a guard against include bombs).
+MAX_BLOCK_TOKENS = 200_000
+
 #: Folder of content/ that holds snippets: Markdown fragments that articles include.
 SNIPPETS = "_snippets"
 _INCLUDE = re.compile(r"""^\s*["']([^"']+)["']\s*$""")
@@ -213,8 +217,32 @@ def expand_includes(
     source_file: str,
     body_line: int,
     chain: tuple[str, ...],
+    budget: list[int] | None = None,
 ) -> tuple[list[Any], list[Diagnostic]]:
-    """Replace every `{% include "name.md" %}` by the snippet's blocks; return them and the problems."""
+    """Replace every `{% include "name.md" %}` by the snippet's blocks; return them and the problems.
+
+    `budget` counts down the blocks an article may still take in through all its includes, so
+    that an include bomb stops at once instead of being expanded first.
+    """
+    top = budget is None
+    budget = budget if budget is not None else [MAX_BLOCK_TOKENS]
+    try:
+        return _expand(config, tokens, env, source_file, body_line, chain, budget)
+    finally:
+        if top:
+            for key in [key for key in _parsed_snippets if key[0] == id(budget)]:
+                del _parsed_snippets[key]
+
+
+def _expand(
+    config: Config,
+    tokens: list[Any],
+    env: MutableMapping[str, Any],
+    source_file: str,
+    body_line: int,
+    chain: tuple[str, ...],
+    budget: list[int],
+) -> tuple[list[Any], list[Diagnostic]]:
     result: list[Any] = []
     problems: list[Diagnostic] = []
     for token in tokens:
@@ -223,14 +251,30 @@ def expand_includes(
             continue
         line = token.meta.get("line") or body_line + token.map[0]
         try:
-            result.extend(include_snippet(config, token.info, env, chain))
+            result.extend(include_snippet(config, token.info, env, chain, budget))
         except ContentError as exc:
             problems.extend(exc.diagnostics)
+            if budget[0] < 0:
+                problems.append(
+                    error(
+                        source_file,
+                        line,
+                        "include-too-large",
+                        f"the includes expand to more than {MAX_BLOCK_TOKENS:,} blocks",
+                    )
+                )
+                return result, problems
             problems.append(error(source_file, line, "include", f"cannot include {token.info}"))
     return result, problems
 
 
-def include_snippet(config: Config, argument: str, env: MutableMapping[str, Any], chain: tuple[str, ...]) -> list[Any]:
+#: Snippets already parsed during one article's expansion (keyed by the expansion's budget), parsed once.
+_parsed_snippets: dict[tuple[int, str], tuple[list[Any], MutableMapping[str, Any], list[Segment]]] = {}
+
+
+def include_snippet(
+    config: Config, argument: str, env: MutableMapping[str, Any], chain: tuple[str, ...], budget: list[int]
+) -> list[Any]:
     """Return the checked block tokens of the snippet named by an include tag's argument."""
     match = _INCLUDE.match(argument)
     if match is None:
@@ -245,14 +289,22 @@ def include_snippet(config: Config, argument: str, env: MutableMapping[str, Any]
     file = config.content_dir / path
     if not file.is_file():
         raise ContentError([error(f"content/{path}", 0, "include-missing", f"no snippet content/{path}")])
-    tokens, snippet_env, _ = parse_snippet(config, path, file.read_bytes(), chain)
+    parsed = _parsed_snippets.get((id(budget), path))
+    if parsed is None:
+        parsed = parse_snippet(config, path, file.read_bytes(), chain, budget)
+        _parsed_snippets[(id(budget), path)] = parsed
+    tokens = [token.copy(meta=dict(token.meta), attrs=dict(token.attrs)) for token in parsed[0]]
+    snippet_env = parsed[1]
+    budget[0] -= len(tokens)
+    if budget[0] < 0:
+        raise ContentError([])
     for label, reference in snippet_env.get("references", {}).items():
         env.setdefault("references", {}).setdefault(label, reference)
     return tokens
 
 
 def parse_snippet(
-    config: Config, path: str, data: bytes, chain: tuple[str, ...] = ()
+    config: Config, path: str, data: bytes, chain: tuple[str, ...] = (), budget: list[int] | None = None
 ) -> tuple[list[Any], MutableMapping[str, Any], list[Segment]]:
     """Parse and check a snippet; return its block tokens (marked with their file and line), env and segments."""
     source_file = f"content/{path}"
@@ -261,7 +313,9 @@ def parse_snippet(
     if text.startswith("---\n"):  # a snippet may have front matter; it is not shown
         _, body, body_line = split_front_matter(text, source_file)
     tokens, env = parse_blocks(body)
-    tokens, problems = expand_includes(config, tokens, env, source_file, body_line, (*chain, path))
+    tokens, problems = expand_includes(config, tokens, env, source_file, body_line, (*chain, path), budget)
+    if budget is not None and budget[0] < 0:
+        raise ContentError(problems)
     problems += _check_body(config, [t for t in tokens if "source" not in t.meta], body_line, source_file)
     if problems:
         raise ContentError(problems)

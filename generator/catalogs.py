@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,6 +109,7 @@ def parse_catalog(data: bytes, locale: str, relative_path: str) -> Catalog:
         if not message.id:
             continue
         msgid, msgid_plural, msgstr, forms = _message_texts(message)
+        msgid, msgid_plural = unicodedata.normalize("NFC", msgid), unicodedata.normalize("NFC", msgid_plural)
         flags = frozenset(f for f in message.flags if not f.endswith("-format"))  # Babel adds python-format itself
         origin = origin_of(message.user_comments, flags)
         entries[msgid] = CatalogEntry(
@@ -460,10 +462,10 @@ class _EntryState:
             self.fields[self.field] += value
 
     def finish(self, entries: dict[str, CatalogEntry]) -> None:
-        msgid = self.fields.get("msgid", "")
+        msgid = unicodedata.normalize("NFC", self.fields.get("msgid", ""))
         if msgid and not self.obsolete and "msgctxt" not in self.fields:
             forms = tuple(self.forms[i] for i in sorted(self.forms))
-            plural = self.fields.get("msgid_plural", "")
+            plural = unicodedata.normalize("NFC", self.fields.get("msgid_plural", ""))
             flags = frozenset(f for f in self.flags if not f.endswith("-format"))
             entries[msgid] = CatalogEntry(
                 msgid=msgid,

@@ -123,11 +123,22 @@ def render_blocks(tokens: Sequence[Token], env: EnvType, context: RenderContext,
     state = StateCore("", md, dict(env, hg=context), list(tokens))
     for rule in _core_rules(md)[1]:
         rule(state)
+    renderer = _renderer(md)
     for token in state.tokens:
         if token.type == "inline" and token.children:
             for child in token.children:
                 child.meta["line"] = token.meta.get("line", 0)
-    return _renderer(md).render(state.tokens, md.options, state.env)
+            if any(child.type == "html_inline" for child in token.children):
+                token.children = [_contained(renderer, token.children, md, state.env)]
+    return renderer.render(state.tokens, md.options, state.env)
+
+
+def _contained(renderer: RendererHTML, children: list[Token], md: MarkdownIt, env: EnvType) -> Token:
+    """Return a segment with raw HTML as one sanitized piece: a tag it leaves open is closed within it,
+    and never runs on into the rest of the page."""
+    piece = Token("html_inline", "", 0)
+    piece.content = sanitize_html(renderer.renderInline(children, md.options, env))
+    return piece
 
 
 @lru_cache(maxsize=4)
@@ -295,10 +306,21 @@ def sanitize_html(html: str) -> str:
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
+        url_schemes={"http", "https", "mailto", "data"},
+        attribute_filter=_only_image_data,
         link_rel=None,
         filter_style_properties={"text-align"},
     )
+
+
+_DATA_IMAGE = re.compile(r"^\s*data:image/(png|gif|jpeg|webp);", re.IGNORECASE)
+
+
+def _only_image_data(tag: str, attribute: str, value: str) -> str | None:
+    """Let `data:` through only as the source of an image (the corpus inlines icons so); never as a link."""
+    if value.lstrip()[:5].lower() == "data:" and not (tag == "img" and attribute == "src" and _DATA_IMAGE.match(value)):
+        return None
+    return value
 
 
 def localize_tokens(

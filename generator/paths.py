@@ -16,10 +16,17 @@ def iter_files(root: Path) -> list[str]:
     if not root.is_dir():
         return []
     found: list[str] = []
+    inside = root.resolve()
     for folder, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         base = Path(folder).relative_to(root)
-        found.extend((base / name).as_posix() for name in files if not name.startswith("."))
+        for name in files:
+            if name.startswith("."):
+                continue
+            file = Path(folder) / name
+            if file.is_symlink() and not file.resolve().is_relative_to(inside):
+                continue  # a link out of the tree: never read or published
+            found.append((base / name).as_posix())
     return sorted(path.removeprefix("./") for path in found)
 
 

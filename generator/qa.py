@@ -202,6 +202,14 @@ _BAD_URL = re.compile(r"""(?:href|src)\s*=\s*["']?\s*(?:javascript|vbscript|data
 def html_allowed(pair: Pair) -> Iterator[Finding]:
     """Raw HTML only with the tags its source has; never script, style, frames, event handlers or script URLs."""
     source_tags = Counter(m.group(2).lower() for m in _tags(pair.source_tokens))
+    wanted = Counter((m.group(1), m.group(2).lower()) for m in _tags(pair.source_tokens))
+    found = Counter((m.group(1), m.group(2).lower()) for m in _tags(pair.translation_tokens))
+    if found != wanted and all(name in source_tags for _, name in found):
+        yield Finding(
+            "html",
+            "the translation opens or closes the source's tags differently (a tag left open "
+            "could run into the rest of the page)",
+        )
     for match in _tags(pair.translation_tokens):
         tag = match.group(2).lower()
         if tag in _FORBIDDEN_TAGS:

@@ -72,19 +72,19 @@ def _kind(parents: Iterable[str]) -> str:
 def _segment_of(token: Token, kind: str, line: int) -> Segment | None:
     text = token.content.strip()
     if "plural_form_of" in token.meta:  # the plural form belongs to its singular's segment
-        token.meta["msgid"] = token.meta["plural_form_of"]
+        token.meta["msgid"] = nfc(token.meta["plural_form_of"])
         return None
     if "plural" in token.meta:
-        token.meta["msgid"] = text
-        return Segment(msgid=text, kind="plural", line=line, plural=token.meta["plural"])
+        token.meta["msgid"] = nfc(text)
+        return Segment(msgid=nfc(text), kind="plural", line=line, plural=nfc(token.meta["plural"]))
     image = _IMAGE_ONLY.match(text) if kind != "table cell" else None
     if image:
         token.meta["image"] = (image.group("dest"), image.group("title") or "")
         text, kind = image.group("alt"), "alt text"
     if not _LETTER.search(_HTML_TAG.sub("", text)):
         return None
-    token.meta["msgid"] = text
-    return Segment(msgid=text, kind=kind, line=line)
+    token.meta["msgid"] = nfc(text)
+    return Segment(msgid=nfc(text), kind=kind, line=line)
 
 
 def _set_anchor(heading: Token, inline: Token, used: set[str]) -> None:
@@ -100,6 +100,11 @@ def _set_anchor(heading: Token, inline: Token, used: set[str]) -> None:
     used.add(unique)
     heading.meta["anchor"] = unique
     heading.attrSet("id", unique)
+
+
+def nfc(text: str) -> str:
+    """Return text in Unicode normalization form C: segments and catalogs are compared so (é is é)."""
+    return unicodedata.normalize("NFC", text)
 
 
 def inline_source(token: Token, text: str) -> str:

@@ -313,18 +313,20 @@ def parse_catalog_bytes(content_path: str, locale: LocaleInfo, data: bytes | Non
 _INCLUDE_LINE = re.compile(rb"""^[ \t]*\{%-?\s*include\s+["']([^"']+)["']""", re.MULTILINE)
 
 
-def included_snippets(config: Config, data: bytes, seen: frozenset[str] = frozenset()) -> list[str]:
+def included_snippets(config: Config, data: bytes) -> list[str]:
     """Return the snippets an article includes, directly or through other snippets (for its cache key)."""
-    found = []
-    for match in _INCLUDE_LINE.finditer(data):
-        path = snippet_path(match.group(1).decode("utf-8", "replace"))
-        if path in seen or check_relative_path(path):
-            continue
-        found.append(path)
-        file = config.content_dir / path
-        if file.is_file():
-            found += included_snippets(config, file.read_bytes(), seen | {path})
-    return sorted(set(found))
+    found: set[str] = set()
+    pending = [data]
+    while pending:  # each snippet is read once, however often it is included
+        for match in _INCLUDE_LINE.finditer(pending.pop()):
+            path = snippet_path(match.group(1).decode("utf-8", "replace"))
+            if path in found or check_relative_path(path):
+                continue
+            found.add(path)
+            file = config.content_dir / path
+            if file.is_file():
+                pending.append(file.read_bytes())
+    return sorted(found)
 
 
 def read_theme_catalog_quietly(config: Config, locale: LocaleInfo) -> Catalog | None:
