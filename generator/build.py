@@ -28,6 +28,7 @@ from .pages import (
 from .paths import iter_files
 from .progress import Progress
 from .report import ContentError, Report, error, warning
+from .search import index_site
 from .shard import KNOWN, Gathered, Rendered, Summary
 from .workers import Workers, default_jobs
 from .writer import (
@@ -122,13 +123,15 @@ def build_site(config: Config, options: BuildOptions, progress: Progress | None 
                 [loc.tag for loc in locales],
                 options.profile,
             )
-            write_part_marker(staging, *options.part, inputs)
+            write_part_marker(staging, *options.part, inputs, config.search)
         manifest |= {"__files__": fingerprint([(p, f.stat().st_size, f.stat().st_mtime_ns) for p, f in files])}
         manifest["__out__"] = str(options.out_dir.resolve())
         if manifest == previous and not result.failed and (options.out_dir / MARKER).is_file():
             discard_site(staging)  # nothing changed: the site on disk is already this build's
             return result
         carry_unchanged(options.out_dir, staging, [path for part in rendered for path in part.unchanged] + carried)
+        if config.search and options.part is None:
+            result.report.extend(index_site(staging))
         finish_site(staging, options.out_dir, files, options.background_cleanup)
         result.written = True
         if not result.failed:

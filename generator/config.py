@@ -44,6 +44,7 @@ SCHEMA: tuple[Option, ...] = (
     Option("policy", "mapping", {}, "What the build shows per locale: `default:` and `<locale>:` policies."),
     Option("locale_variables", "mapping", {}, "Per-locale values of site variables: `<locale>: {links: {…}}`."),
     Option("qa", "mapping", {}, "Translation QA: `keep`, `glossary`, `severity` and per-locale `locales`."),
+    Option("search", "boolean", True, "Build a Pagefind search index of every locale into the site."),
 )
 
 POLICY_KEYS = {
@@ -108,6 +109,7 @@ class Config:
     qa_glossary: tuple[str, ...] = ()
     #: "default" and locale -> check id -> error, warning or off.
     qa_severity: Mapping[str, Mapping[str, str]] = field(default_factory=lambda: FrozenDict({}))
+    search: bool = True
     config_path: str = CONFIG_NAME
 
     def variables_for(self, locale: str) -> Mapping[str, Any]:
@@ -207,6 +209,8 @@ def parse_config(document: YamlDocument, project_dir: Path) -> Config:
     for key in ("site_name", "site_url"):
         if not isinstance(values[key], str):
             checker.fail((key,), "config-type", f"'{key}' must be text")
+    if not isinstance(values["search"], bool):
+        checker.fail(("search",), "config-type", "'search' is true or false")
     if checker.problems:
         raise ContentError(sorted(checker.problems, key=lambda d: d.line))
     return Config(
@@ -225,6 +229,7 @@ def parse_config(document: YamlDocument, project_dir: Path) -> Config:
         qa_keep=keep,
         qa_glossary=glossary,
         qa_severity=FrozenDict({k: FrozenDict(v) for k, v in severity.items()}),
+        search=bool(values["search"]),
     )
 
 

@@ -35,7 +35,7 @@ ALERT_TITLES = {
     "CAUTION": "Caution",
     "VIDEO": "Watch the video",
 }
-STATIC_FILES = ("helpgen.css", "helpgen.js", "language.js")
+STATIC_FILES = ("helpgen.css", "helpgen.js", "language.js", "search.js")
 #: Above this many articles the sidebar is left out of article pages (the locale index lists them all).
 SIDEBAR_LIMIT = 100
 #: An article with at least this many second-level headings gets an in-page table of contents.
@@ -151,6 +151,7 @@ class Theme:
         self.gettext = ui_translator(catalog, locale)
         self.environment = make_environment(config, self.gettext)
         self.site_name = self.gettext(config.site_name)
+        self.search = config.search
         overrides = [config.templates_dir / p for p in iter_files(config.templates_dir)]
         ui = sorted((e.msgid, e.msgstr, e.fuzzy) for e in catalog.entries.values()) if catalog else []
         #: Hash of what this theme puts on a page (helpgen's own theme is part of its code's hash).
@@ -158,6 +159,7 @@ class Theme:
 
     def render(self, template: str, **context: Any) -> bytes:
         """Render one template to UTF-8 bytes."""
+        context.setdefault("search", self.search)
         return self.environment.get_template(template).render(site_name=self.site_name, **context).encode("utf-8")
 
     def alert_titles(self) -> dict[str, str]:

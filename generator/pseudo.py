@@ -19,7 +19,7 @@ _ACCENTS = str.maketrans(
 # Kept as they are: placeholders, HTML tags and entities, code spans, link and image
 # destinations, autolinks, bare URLs, and backslash escapes.
 _PROTECTED = re.compile(
-    r"\{\{.*?\}\}|<[^>]*>|&#?\w+;|`+[^`]*`+|\]\([^)]*\)|https?://[^\s)\]]+|\\.",
+    r"\{\{.*?\}\}|<[^>]*>|&#?\w+;|`+[^`]*`+|\]\([^)]*\)|https?://[^\s)\]]+|\\.|%\(\w+\)[sd]",
 )
 #: How much longer pseudo text is than its source, like a long-winded language.
 EXPANSION = 0.3

@@ -199,9 +199,10 @@ def read_previous(out_dir: Path, relative: str) -> bytes | None:
 PART_MARKER = ".helpgen-part"
 
 
-def write_part_marker(staging: Path, index: int, count: int, inputs: str) -> None:
-    """Record in a part's folder which part it is and of which inputs."""
-    (staging / PART_MARKER).write_text(json.dumps({"part": index, "of": count, "inputs": inputs}) + "\n")
+def write_part_marker(staging: Path, index: int, count: int, inputs: str, search: bool) -> None:
+    """Record in a part's folder which part it is, of which inputs, and whether the whole site is searchable."""
+    data = {"part": index, "of": count, "inputs": inputs, "search": search}
+    (staging / PART_MARKER).write_text(json.dumps(data) + "\n")
 
 
 def merge_parts(out_dir: Path, parts: list[Path], background: bool = False) -> int:
@@ -223,6 +224,10 @@ def merge_parts(out_dir: Path, parts: list[Path], background: bool = False) -> i
     staging = begin_site(out_dir)
     try:
         count = _link_parts(parts, staging)
+        if markers[0].get("search"):
+            from .search import index_site
+
+            index_site(staging)  # the parts have no index: one for the whole site
         finish_site(staging, out_dir, background=background)
     except BaseException:
         discard_site(staging)

@@ -17,6 +17,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 BASIC_CONFIG = """\
 source_locale: en-US
+search: false
 locales: [en-US, de-DE]
 variables:
   license_threshold: 25
