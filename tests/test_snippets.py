@@ -113,10 +113,10 @@ def test_per_locale_link_variables(make_site: Callable[..., Path]) -> None:
     bad = make_site({"helpgen.yaml": BASIC_CONFIG + "locale_variables:\n  de-DE: {link: x}\n  fr-FR: {}\n"}, name="bad")
     result = run_helpgen("build", "--project", bad)
     assert (
-        "helpgen.yaml:15: error[config-variable]: 'link' is not a site variable; declare it under variables first"
+        "helpgen.yaml:16: error[config-variable]: 'link' is not a site variable; declare it under variables first"
         in result.err
     )
-    assert "helpgen.yaml:16: error[config-locale]: 'fr-FR' is not in locales" in result.err
+    assert "helpgen.yaml:17: error[config-locale]: 'fr-FR' is not in locales" in result.err
 
 
 def test_links_command_lists_external_links_and_internal_problems(make_site: Callable[..., Path]) -> None:
