@@ -21,6 +21,7 @@ from .pages import (
     Theme,
     page_path,
     render_locale_index,
+    render_not_found,
     render_root_page,
     render_sitemap,
     static_pages,
@@ -313,6 +314,8 @@ def site_pages(site: Site, themes: Mapping[str, Theme], summaries: list[Summary]
     for locale in site.locales:
         descriptions = {s.slug: s.localized[locale.tag][1] for s in summaries if locale.tag in s.localized}
         pages.append(render_locale_index(site, locale, themes[locale.tag], descriptions))
+        pages.append(render_not_found(site, locale, themes[locale.tag], f"{locale.url_segment}/404.html"))
+    pages.append(render_not_found(site, site.source, themes[site.source.tag], "404.html"))
     pages.append(render_root_page(site, themes[site.source.tag]))
     pages.append(render_sitemap(site))
     pages.extend(static_pages(site.config))

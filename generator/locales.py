@@ -29,6 +29,14 @@ class LocaleInfo:
     is_pseudo: bool
 
     @property
+    def lang(self) -> str:
+        """Return the BCP 47 tag for `lang` and `hreflang`.
+
+        A pseudo-locale's text is English in disguise: `en-x-ploc`, `en-x-plocm` (private use).
+        """
+        return f"en-x-{self.tag[4:]}" if self.is_pseudo else self.tag
+
+    @property
     def babel(self) -> Locale:
         """Return the Babel locale used to format numbers and dates."""
         return _babel_locale(self.formatting_locale)

