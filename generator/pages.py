@@ -320,7 +320,6 @@ def render_root_page(site: Site, theme: Theme) -> Page:
         {
             "tag": locale.tag,
             "lang": locale.lang,
-            "lang": locale.lang,
             "name": locale.name,
             "direction": locale.direction,
             "href": f"{locale.url_segment}/",
