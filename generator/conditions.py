@@ -419,6 +419,7 @@ def _bind_branch(
     chain.shown = chain.shown or shows
     if not shows:
         attrs["hidden"] = True
+        attrs["data-pagefind-ignore"] = "all"  # search quotes only what the default org state sees
     token.meta["node"] = node
     token.meta["attrs"] = attrs
     return []

@@ -91,7 +91,9 @@ def theme_messages(config: Config) -> list[CatalogMessage]:
                 templates[relative] = (label, root)  # a project's override replaces the default file
     for relative, (label, root) in sorted(templates.items()):
         for line, message in _extract_template(root / relative):
-            found.setdefault(message, []).append((f"{label}/{relative}", line))
+            places = found.setdefault(message, [])
+            if (f"{label}/{relative}", line) not in places:  # one line may use a string twice
+                places.append((f"{label}/{relative}", line))
     messages = [CatalogMessage(msgid, locations=tuple(places)) for msgid, places in found.items()]
     extra = [(config.site_name, "site_name in helpgen.yaml")] + [(t, "alert title") for t in ALERT_TITLES.values()]
     for msgid, comment in extra:

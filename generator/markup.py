@@ -287,6 +287,7 @@ ALLOWED_ATTRIBUTES = {
         "data-hg-count",
         "data-hg-plural",
         "data-hg-rules",
+        "data-pagefind-ignore",
     },
     "a": {"href", "name"},
     "img": {"src", "alt", "width", "height", "loading"},

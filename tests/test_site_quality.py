@@ -99,6 +99,21 @@ def test_search_finds_a_word_of_the_cancellation_article_in_zh_cn(server: str, b
     page.close()
 
 
+def test_search_leaves_out_branches_the_default_org_state_hides(server: str, browser: object) -> None:
+    # "duration" is only in the trial branch of the cancellation article; the default profile
+    # shows the branch for fewer licenses, and that is all search may quote.
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.goto(server + "/en-us/auto-reply/")
+    page.fill("#hg-search-input", "duration")
+    page.wait_for_function("document.querySelector('.hg-search-status').textContent !== ''")
+    assert page.text_content(".hg-search-status") == "No results"
+    page.fill("#hg-search-input", "subscription")
+    page.wait_for_selector(".hg-search-results li a")
+    links = page.eval_on_selector_all(".hg-search-results li a", "links => links.map(a => a.href)")
+    assert any(link.endswith("/en-us/cancel-subscription/") for link in links), links
+    page.close()
+
+
 def test_keyboard_reaches_the_skip_link_search_and_language_switcher(server: str, browser: object) -> None:
     page = browser.new_page()  # type: ignore[attr-defined]
     page.goto(server + "/de-de/cancel-subscription/")

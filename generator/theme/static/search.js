@@ -2,7 +2,7 @@
 (function () {
   "use strict";
   var form = document.querySelector(".hg-search");
-  if (!form) return;
+  if (!form || location.protocol === "file:") return; /* browsers do not load modules from file:// */
   var input = form.querySelector("input"), list = form.querySelector(".hg-search-results");
   var status = form.querySelector(".hg-search-status"), engine = null, ticket = 0;
   form.hidden = false;
@@ -12,6 +12,7 @@
       engine = import(form.getAttribute("data-index") + "pagefind.js").then(function (pagefind) {
         return pagefind.options({ baseUrl: form.getAttribute("data-base") }).then(function () { return pagefind; });
       });
+      engine.catch(function () { form.hidden = true; }); /* no index here: hide the box, keep the page */
     }
     return engine;
   }
