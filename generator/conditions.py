@@ -417,9 +417,9 @@ def _bind_branch(
         attrs = {"data-hg-when": to_json(node), "data-hg-label": describe(node)}
     shows = not chain.shown and (node is None or evaluate(node, default_org))
     chain.shown = chain.shown or shows
+    attrs["data-pagefind-ignore"] = "all"  # indexed as a record of its own (search.branch_records)
     if not shows:
         attrs["hidden"] = True
-        attrs["data-pagefind-ignore"] = "all"  # search quotes only what the default org state sees
     token.meta["node"] = node
     token.meta["attrs"] = attrs
     return []

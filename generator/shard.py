@@ -348,6 +348,8 @@ def render_page(
     tokens = localize_tokens(article.tokens, item.texts, item.fallbacks, site.source.tag)
     tokens = plurals.expand_plurals(tokens, item, site.source.tag, org or site.config.default_org(), org is not None)
     dynamic = org is None and any(t.type in conditions.BRANCH_TAGS or "data-hg-count" in t.attrs for t in tokens)
+    # search.js asks helpgen.js which conditional branches' results this reader's org state sees.
+    dynamic = dynamic or (org is None and theme.search and bool(site.config.org))
     if org is not None:
         tokens = conditions.select_branches(tokens, org)
     context = RenderContext(rewrite_url=link_rewriter(site, article, item.locale), alert_titles=theme.alert_titles())

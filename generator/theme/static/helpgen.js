@@ -110,6 +110,12 @@
   update(state);
   window.helpgen = {
     org: function () { return merge(state, {}); },
+    /* Whether a branch shows for the current org state: every [{when, unless}] requirement holds. */
+    shows: function (requirements) {
+      return requirements.every(function (r) {
+        return (r.when === null || !!value(r.when, state)) && !r.unless.some(function (u) { return !!value(u, state); });
+      });
+    },
     setOrg: function (change) { state = merge(state, change); update(state); }
   };
   window.addEventListener("message", function (event) {

@@ -32,13 +32,27 @@
                                         : form.getAttribute("data-none");
   }
 
+  /* A branch of a conditional block is a result of its own (meta.hg: when it shows). Keep the
+     results this reader's org state sees (all of them where the page knows no org state), one
+     per page. */
+  function forReader(results) {
+    var seen = {}, helpgen = window.helpgen;
+    return results.filter(function (result) {
+      result.url = result.url.split("#hg-branch-")[0];
+      if (result.meta && result.meta.hg && helpgen && !helpgen.shows(JSON.parse(result.meta.hg))) return false;
+      if (seen[result.url]) return false;
+      seen[result.url] = true;
+      return true;
+    });
+  }
+
   function search() {
     var query = input.value.trim(), mine = ++ticket;
     if (!query) { list.textContent = ""; status.textContent = ""; return; }
     load().then(function (pagefind) { return pagefind.debouncedSearch(query); }).then(function (found) {
       if (!found || mine !== ticket) return null;
-      return Promise.all(found.results.slice(0, 8).map(function (r) { return r.data(); }));
-    }).then(function (results) { if (results && mine === ticket) show(results); });
+      return Promise.all(found.results.slice(0, 24).map(function (r) { return r.data(); }));
+    }).then(function (results) { if (results && mine === ticket) show(forReader(results).slice(0, 8)); });
   }
 
   input.addEventListener("focus", load, { once: true });

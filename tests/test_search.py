@@ -1,0 +1,43 @@
+"""Search records of conditional branches: their text, and the conditions under which they show."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.search import branch_records
+
+PAGE = """<!DOCTYPE html><html lang="de-DE"><body><main><article data-pagefind-body>
+<h1>Kündigen</h1><p>Allen gemeinsam.</p>
+<div class="hg-cond"><div class="hg-branch" data-hg-when='{"field": "is_trial"}' hidden>
+<p>Testversion<br>bis zum Ende.</p>
+<div class="hg-cond"><div class="hg-branch" data-hg-when='{"field": "vip"}'><p>Innen</p></div>
+<div class="hg-branch" data-hg-else><img src="x.png" alt=""></div></div>
+</div><div class="hg-branch" data-hg-else><p>Sonst</p></div></div>
+<p>Danach.</p></article></main></body></html>"""
+
+
+def test_each_branch_is_a_record_with_the_conditions_it_shows_under(tmp_path: Path) -> None:
+    (tmp_path / "de-de/cancel").mkdir(parents=True)
+    (tmp_path / "de-de/cancel/index.html").write_text(PAGE, encoding="utf-8")
+    records = list(branch_records(tmp_path))
+    trial = {"field": "is_trial"}
+    found = [(r.url, r.language, r.title, r.requirements, " ".join("".join(r.text).split())) for r in records]
+    assert found == [
+        (
+            "/de-de/cancel/#hg-branch-1",
+            "de-de",
+            "Kündigen",
+            [{"when": trial, "unless": []}, {"when": {"field": "vip"}, "unless": []}],
+            "Innen",
+        ),
+        # The inner else branch has no text (an image only) and is left out; a record holds the
+        # text of its own branch, not of the branches inside it.
+        (
+            "/de-de/cancel/#hg-branch-3",
+            "de-de",
+            "Kündigen",
+            [{"when": trial, "unless": []}],
+            "Testversion bis zum Ende.",
+        ),
+        ("/de-de/cancel/#hg-branch-4", "de-de", "Kündigen", [{"when": None, "unless": [trial]}], "Sonst"),
+    ]
