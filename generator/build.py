@@ -31,6 +31,7 @@ from .progress import Progress
 from .report import ContentError, Report, error, warning
 from .search import index_site
 from .shard import KNOWN, Gathered, Rendered, Summary
+from .toc import TOC_NAMES, TocEntry, load_toc, sections_of, toc_slugs
 from .workers import Workers, default_jobs
 from .writer import (
     MARKER,
@@ -93,7 +94,10 @@ def build_site(config: Config, options: BuildOptions, progress: Progress | None 
             gathered = workers.gather(paths)
             cache.store("state", KNOWN, {path: entry for part in gathered for path, entry in part.known.items()})
             files = content_files(config) + locale_files(config, locales)
-            site = make_site(config, locales, summaries_of(gathered), files)
+            summaries = summaries_of(gathered)
+            toc, problems = load_toc(config, {s.slug for s in summaries})
+            result.report.extend(problems)
+            site = make_site(config, locales, summaries, files, toc)
             share = part_of(paths, options.part)
             progress.update(f"rendering pages ({workers.jobs} processes)")
             rendered = workers.render(site, org, staging, previous, share)
@@ -186,6 +190,7 @@ def write_site_pages(
         [(tag, themes[tag].fingerprint) for tag in sorted(themes)],
         sorted(site.assets),
         sorted(site.unpublished),
+        site.toc,
     )
     manifest["__site__"] = key
     earlier = json.loads(previous.get("__site_pages__", "[]"))
@@ -283,10 +288,16 @@ def read_theme_catalog(config: Config, locale: LocaleInfo, report: Report) -> Ca
 
 
 def make_site(
-    config: Config, locales: list[LocaleInfo], summaries: list[Summary], files: list[tuple[str, Path]]
+    config: Config,
+    locales: list[LocaleInfo],
+    summaries: list[Summary],
+    files: list[tuple[str, Path]],
+    toc: tuple[TocEntry, ...] | None = None,
 ) -> Site:
-    """Return the site-wide facts: locales, articles in order, every localized title, the files."""
-    ordered = sorted(summaries, key=lambda a: (a.order is None, a.order or 0, a.title.casefold(), a.slug))
+    """Return the site-wide facts: locales, articles in order (the TOC's, then front matter's), titles, files."""
+    by_front_matter = sorted(summaries, key=lambda a: (a.order is None, a.order or 0, a.title.casefold(), a.slug))
+    listed = {slug: index for index, slug in enumerate(toc_slugs(toc or ()))}
+    ordered = sorted(by_front_matter, key=lambda a: listed.get(a.slug, len(listed)))
     titles = {(tag, s.slug): values[0] for s in summaries for tag, values in s.localized.items()}
     unpublished = frozenset((tag, s.slug) for s in summaries for tag, values in s.localized.items() if not values[2])
     segments = {locale.url_segment: locale.tag for locale in locales}
@@ -305,6 +316,8 @@ def make_site(
         unpublished,
         assets,
         localized_assets,
+        toc,
+        sections_of(toc or ()),
     )
 
 
@@ -357,5 +370,5 @@ def content_files(config: Config) -> list[tuple[str, Path]]:
     return [
         (path, config.content_dir / path)
         for path in iter_files(config.content_dir)
-        if not path.endswith(".md") and not path.startswith("_")
+        if not path.endswith(".md") and not path.startswith("_") and path not in TOC_NAMES
     ]

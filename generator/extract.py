@@ -21,6 +21,7 @@ from .pages import ALERT_TITLES
 from .paths import iter_files
 from .placeholders import PlaceholderError, find_placeholders, lookup
 from .plurals import COUNT
+from .toc import load_toc, section_names, toc_file
 
 #: Template file of the theme's UI strings, at the root of locales/.
 THEME_TEMPLATE = "_theme.pot"
@@ -95,7 +96,9 @@ def theme_messages(config: Config) -> list[CatalogMessage]:
             if (f"{label}/{relative}", line) not in places:  # one line may use a string twice
                 places.append((f"{label}/{relative}", line))
     messages = [CatalogMessage(msgid, locations=tuple(places)) for msgid, places in found.items()]
+    toc, _problems = load_toc(config, None)  # reported by the build
     extra = [(config.site_name, "site_name in helpgen.yaml")] + [(t, "alert title") for t in ALERT_TITLES.values()]
+    extra += [(name, f"in content/{toc_file(config)}") for name in dict.fromkeys(section_names(toc or ()))]
     for msgid, comment in extra:
         if msgid not in found:
             messages.append(CatalogMessage(msgid, auto_comments=(comment,)))

@@ -26,6 +26,7 @@ from .locales import LocaleInfo
 from .model import Catalog, LocalizedArticle, Page
 from .paths import iter_files
 from .pseudo import pseudo_localize
+from .toc import TocEntry, toc_slugs
 
 #: Localized titles of DocFX alerts (theme UI strings).
 ALERT_TITLES = {
@@ -56,6 +57,10 @@ class Site:
     unpublished: frozenset[tuple[str, str]] = frozenset()
     assets: frozenset[str] = frozenset()
     locale_assets: frozenset[tuple[str, str]] = frozenset()
+    #: content/TOC.yml's entries, or None to list the articles in front matter order.
+    toc: tuple[TocEntry, ...] | None = None
+    #: The TOC sections each article is in, outermost first (its breadcrumbs).
+    sections: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     _orders: dict[str, dict[str, tuple[str | None, str | None]]] = field(
         default_factory=dict, compare=False, repr=False
     )
@@ -67,7 +72,7 @@ class Site:
             return None
         if locale.tag not in self._navigation_keys:
             entries = [(slug, self.titles.get((locale.tag, slug))) for slug in self.slugs]
-            self._navigation_keys[locale.tag] = fingerprint(entries)
+            self._navigation_keys[locale.tag] = fingerprint(entries, self.toc)
         return self._navigation_keys[locale.tag]
 
     def neighbours(self, locale: LocaleInfo, slug: str) -> tuple[str | None, str | None]:
@@ -235,7 +240,10 @@ def render_article_page(localized: LocalizedArticle, body: str, site: Site, them
         "body_has_h1": "<h1" in body,
         "alternates": alternates(site, slug, path_of, root),
         "languages": language_links(site, locale, path_of, root),
-        "navigation": navigation(site, locale, root, slug) if len(site.slugs) <= SIDEBAR_LIMIT else [],
+        "navigation": (
+            navigation_tree(site, locale, root, slug, theme.gettext) if len(site.slugs) <= SIDEBAR_LIMIT else []
+        ),
+        "sections": [theme.gettext(name) for name in site.sections.get(slug, ())],
         "index_href": f"{root}{locale.url_segment}/",
         "neighbours": [
             {"rel": rel, "title": site.titles[(locale.tag, other)], "href": root + path_of_slug(locale, other)}
@@ -261,10 +269,36 @@ def navigation(site: Site, locale: LocaleInfo, root: str, current: str | None) -
             "href": root + _directory_url(page_path(locale, slug)),
             "current": slug == current,
             "slug": slug,
+            "children": [],
         }
         for slug in site.slugs
         if (locale.tag, slug) in site.titles
     ]
+
+
+def navigation_tree(
+    site: Site, locale: LocaleInfo, root: str, current: str | None, gettext: Callable[[str], str]
+) -> list[dict[str, Any]]:
+    """Return the sidebar: content/TOC.yml's sections and articles, then the articles it leaves out."""
+    flat = navigation(site, locale, root, current)
+    if site.toc is None:
+        return flat
+    by_slug = {item["slug"]: item for item in flat}
+
+    def items(entries: tuple[TocEntry, ...]) -> list[dict[str, Any]]:
+        found = []
+        for entry in entries:
+            children = items(entry.children)
+            if entry.slug is not None and entry.slug in by_slug:
+                found.append({**by_slug[entry.slug], "children": children})
+            elif entry.url is not None:
+                found.append({"title": gettext(entry.name), "href": entry.url, "current": False, "children": children})
+            elif children:  # a section, or an article not built in this locale
+                found.append({"title": gettext(entry.name), "href": None, "current": False, "children": children})
+        return found
+
+    listed = set(toc_slugs(site.toc))
+    return items(site.toc) + [item for item in flat if item["slug"] not in listed]
 
 
 def render_locale_index(site: Site, locale: LocaleInfo, theme: Theme, descriptions: Mapping[str, str]) -> Page:

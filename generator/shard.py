@@ -274,6 +274,7 @@ def page_context(site: Site, summary: Summary, locale: LocaleInfo, org: Mapping[
         [loc.tag for loc in site.locales],
         [loc.tag for loc in site.public_locales if site.published(loc, slug)],
         site.navigation_key(locale),
+        site.sections.get(slug, ()),
         neighbours,
         links,
         dict(org) if org is not None else None,
