@@ -127,11 +127,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--fresh", action="store_true", help="import the corpus again")
+    parser.add_argument(
+        "--no-search", action="store_true", help="build without the Pagefind index (helpgen build --no-search)"
+    )
     args = parser.parse_args()
     pages = prepare(args.fresh)
     build = helpgen("build", "--project", str(PROJECT), "--out", str(PROJECT / "site"))
+    if args.no_search:
+        build.append("--no-search")
     floor_out = WORK / "floor-out"
-    print(f"{pages} pages; {os.cpu_count()} cores\n")
+    print(f"{pages} pages; {os.cpu_count()} cores; search index {'off' if args.no_search else 'on'}\n")
     j1, j1_memory = measure("full build -j1", args.runs, clean, [*build, "-j1"])
     jd, jd_memory = measure("full build, default jobs", args.runs, clean, build)
     run(build)

@@ -88,7 +88,7 @@ def build_site(config: Config, options: BuildOptions, progress: Progress | None 
     remove_leftovers(options.out_dir)
     staging = begin_site(options.out_dir)
     try:
-        config_key = files_fingerprint([config.project_dir / CONFIG_NAME])
+        config_key = fingerprint(files_fingerprint([config.project_dir / CONFIG_NAME]), config.search)
         with Workers(config, locales, options.jobs, len(paths), cache, config_key, options.out_dir) as workers:
             progress.update(f"reading {len(paths)} articles in {len(locales)} locales ({workers.jobs} processes)")
             gathered = workers.gather(paths)

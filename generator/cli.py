@@ -4,6 +4,7 @@ the report and returns the exit code: 0 ok, 1 content errors, 2 usage or config 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 import time
 import traceback
@@ -107,6 +108,11 @@ def make_parser() -> argparse.ArgumentParser:
         metavar="K/N",
         type=_part,
         help="build only the K-th of N parts of the pages (each CI machine one part); then helpgen merge",
+    )
+    build.add_argument(
+        "--no-search",
+        action="store_true",
+        help="leave out the search index (quicker while writing; overrides 'search: true' in helpgen.yaml)",
     )
     build.add_argument(
         "--no-cache",
@@ -243,6 +249,8 @@ def run_build(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     config = read_config(args.project.resolve())
+    if args.no_search:
+        config = dataclasses.replace(config, search=False)
     out_dir = args.out or config.project_dir / "site"
     options = BuildOptions(
         out_dir=out_dir,

@@ -1,10 +1,12 @@
-"""Search records of conditional branches: their text, and the conditions under which they show."""
+"""Search: the records of conditional branches, and builds with and without the index."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from generator.search import branch_records
+from tests.conftest import run_helpgen
+from tests.test_build import copy_project
 
 PAGE = """<!DOCTYPE html><html lang="de-DE"><body><main><article data-pagefind-body>
 <h1>Kündigen</h1><p>Allen gemeinsam.</p>
@@ -41,3 +43,15 @@ def test_each_branch_is_a_record_with_the_conditions_it_shows_under(tmp_path: Pa
         ),
         ("/de-de/cancel/#hg-branch-4", "de-de", "Kündigen", [{"when": None, "unless": [trial]}], "Sonst"),
     ]
+
+
+def test_no_search_leaves_the_index_out_and_the_next_build_puts_it_back(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    page = project / "site/en-us/auto-reply/index.html"
+    assert run_helpgen("build", "--project", project, "--no-search").code == 0
+    assert not (project / "site/_pagefind").exists()
+    assert "hg-search" not in page.read_text(encoding="utf-8")
+    # helpgen.yaml says `search: true`: the next build must not reuse the pages built without it.
+    assert run_helpgen("build", "--project", project).code == 0
+    assert (project / "site/_pagefind/pagefind-entry.json").is_file()
+    assert 'class="hg-search"' in page.read_text(encoding="utf-8")

@@ -145,6 +145,11 @@ def test_right_to_left_pages_mirror(server: str, browser: object) -> None:
     site_link = page.eval_on_selector(".hg-site", "e => e.getBoundingClientRect().right")
     width = page.evaluate("document.documentElement.clientWidth")
     assert site_link > width / 2, "the site name starts on the right"
+    nav = page.eval_on_selector(".hg-nav", "e => e.getBoundingClientRect().left")
+    main = page.eval_on_selector("main", "e => e.getBoundingClientRect().left")
+    assert nav > main, "the sidebar is on the right of the article"
+    switcher = page.eval_on_selector(".hg-languages", "e => e.getBoundingClientRect().right")
+    assert switcher < width / 2, "the language switcher is on the left"
     page.close()
 
 
