@@ -15,6 +15,18 @@ from generator.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
 
+#: How the tests start Debian's Chromium (installed by ./dev test): headless, nothing from the network.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
 BASIC_CONFIG = """\
 source_locale: en-US
 search: false

@@ -21,7 +21,7 @@ from generator.conditions import Field, Literal, Node, Operation, evaluate, to_j
 from generator.config import OrgField
 from generator.markup import RenderContext, localize_tokens, parse_blocks, render_article_body
 from generator.segment import segment_tokens
-from tests.conftest import REPO, article, run_helpgen, write_files
+from tests.conftest import CHROMIUM_ARGS, REPO, article, run_helpgen, write_files
 
 # -- Segmenting and reassembling ----------------------------------------------------------------
 
@@ -177,17 +177,6 @@ def test_python_and_the_page_script_agree_on_conditions(tmp_path: Path) -> None:
             shown = page.evaluate(f"document.querySelector('#c{index} .hg-branch:not([hidden])').textContent")
             assert (shown == "yes") is evaluate(node, org), (to_json(node), org)
         browser.close()
-
-
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 # -- Never a crash ---------------------------------------------------------------------------

@@ -14,20 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, run_helpgen
+from tests.conftest import CHROMIUM_ARGS, REPO, run_helpgen
 from tests.test_build import copy_project
 
 pytestmark = pytest.mark.slow
 AXE = REPO / ".venv/axe/node_modules/axe-core/axe.min.js"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 LOCALES = ("en-us", "zh-cn", "de-de", "qps-ploc", "qps-plocm")
 
 
