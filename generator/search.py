@@ -100,7 +100,7 @@ class _BranchParser(HTMLParser):
 
 def branch_records(site: Path) -> Iterator[BranchRecord]:
     """Yield the branches of every article page below `site`, in path order."""
-    for page in sorted(site.glob("*/*/index.html")):
+    for page in sorted(site.glob("*/**/index.html")):  # articles may sit in folders
         parser = _BranchParser("/" + page.parent.relative_to(site).as_posix() + "/")
         parser.feed(page.read_text(encoding="utf-8"))
         for number, record in enumerate(parser.records, 1):

@@ -21,7 +21,10 @@ PAGE = """<!DOCTYPE html><html lang="de-DE"><body><main><article data-pagefind-b
 def test_each_branch_is_a_record_with_the_conditions_it_shows_under(tmp_path: Path) -> None:
     (tmp_path / "de-de/cancel").mkdir(parents=True)
     (tmp_path / "de-de/cancel/index.html").write_text(PAGE, encoding="utf-8")
-    records = list(branch_records(tmp_path))
+    (tmp_path / "de-de/guide/deep").mkdir(parents=True)  # an article in a folder
+    (tmp_path / "de-de/guide/deep/index.html").write_text(PAGE.replace("Kündigen", "Tief"), encoding="utf-8")
+    records = [r for r in branch_records(tmp_path) if r.title == "Kündigen"]
+    assert [r.url for r in branch_records(tmp_path) if r.title == "Tief"][0] == "/de-de/guide/deep/#hg-branch-1"
     trial = {"field": "is_trial"}
     found = [(r.url, r.language, r.title, r.requirements, " ".join("".join(r.text).split())) for r in records]
     assert found == [
