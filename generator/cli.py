@@ -136,6 +136,20 @@ def make_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     check.set_defaults(run=run_check)
 
+    variants = commands.add_parser(
+        "variants",
+        parents=[common],
+        help="list the distinct variants of an article and the org states that see them",
+        description="Find every distinct variant of an article: the branches each group of org states sees, "
+        "an org state that sees it, and each condition's truth. Also org states that several top-level "
+        "branches claim (only the first shows), blocks that show nothing for some org state, branches no "
+        "org state reaches, and what happens at and around every number a condition compares with. The "
+        "org states tried are the boundary values of the comparisons and every boolean and choice.",
+    )
+    variants.add_argument("article", help="the article: its path below content/ (billing/cancel.md) or its slug")
+    variants.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    variants.set_defaults(run=run_variants)
+
     links = commands.add_parser(
         "links",
         parents=[common],
@@ -392,6 +406,32 @@ def run_merge(args: argparse.Namespace) -> int:
     check_output_dir(args.out, Path.cwd() / ".helpgen-merge-has-no-project")
     count = merge_parts(args.out, [part.resolve() for part in args.parts], background=True)
     print(f"helpgen: merged {len(args.parts)} parts, {count} files, into {args.out}", file=sys.stderr)
+    return EXIT_OK
+
+
+def run_variants(args: argparse.Namespace) -> int:
+    """Run `helpgen variants`."""
+    from .articles import read_article
+    from .config import read_config
+    from .report import ContentError
+    from .variants import analyze, format_report
+
+    config = read_config(args.project.resolve())
+    path = args.article.removeprefix("content/")
+    path = path if path.endswith(".md") else path + ".md"
+    if not (config.content_dir / path).is_file():
+        print(f"helpgen: no article content/{path}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        report = analyze(read_article(config, path), config)
+    except ContentError as exc:
+        for diagnostic in exc.diagnostics:
+            print(diagnostic.format(), file=sys.stderr)
+        return EXIT_CONTENT
+    except ValueError as exc:
+        print(f"helpgen: {exc}", file=sys.stderr)
+        return EXIT_CONTENT
+    sys.stdout.write(format_report(report, args.format))
     return EXIT_OK
 
 

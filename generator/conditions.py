@@ -375,6 +375,7 @@ def bind_conditions(
         if token.type not in BRANCH_TAGS:
             continue
         line = body_line + token.map[0]
+        token.meta["line"] = line  # for helpgen variants
         tag = token.type[3:]
         if tag == "if":
             chains.append(_Chain(token, depth, line))
