@@ -101,8 +101,11 @@ class _BranchParser(HTMLParser):
 def branch_records(site: Path) -> Iterator[BranchRecord]:
     """Yield the branches of every article page below `site`, in path order."""
     for page in sorted(site.glob("*/**/index.html")):  # articles may sit in folders
+        text = page.read_text(encoding="utf-8")
+        if 'class="hg-branch"' not in text:
+            continue  # most pages have no conditions: no need to parse them
         parser = _BranchParser("/" + page.parent.relative_to(site).as_posix() + "/")
-        parser.feed(page.read_text(encoding="utf-8"))
+        parser.feed(text)
         for number, record in enumerate(parser.records, 1):
             # Pagefind keeps one record per URL; search.js drops the fragment again.
             record.url += f"#hg-branch-{number}"
