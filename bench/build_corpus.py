@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-CORPUS = REPO.parent / "shared" / "corpus" / "alchemy-insights"
+CORPUS = Path(os.environ.get("HELPGEN_CORPUS") or REPO.parent / "shared" / "corpus" / "alchemy-insights")
 WORK = REPO / "bench" / "work"
 PROJECT = WORK / "project"
 CATALOG = PROJECT / "locales" / "zh-CN" / "cancel-power-bi.po"

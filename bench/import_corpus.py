@@ -9,6 +9,7 @@ target (30 s on the 2-core reference machine).
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -17,7 +18,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-CORPUS = REPO.parent / "shared" / "corpus" / "alchemy-insights"
+CORPUS = Path(os.environ.get("HELPGEN_CORPUS") or REPO.parent / "shared" / "corpus" / "alchemy-insights")
 
 
 def main() -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import textwrap
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -14,6 +15,18 @@ import pytest
 from generator.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
+
+#: The shared corpus: beside the checkout, or where HELPGEN_CORPUS says (for a clone elsewhere).
+CORPUS = Path(os.environ.get("HELPGEN_CORPUS") or REPO.parent / "shared" / "corpus" / "alchemy-insights")
+
+
+def require_corpus() -> None:
+    """Skip the calling test module without the corpus; in CI, where it must be, fail instead."""
+    if not CORPUS.is_dir():
+        if os.environ.get("CI"):
+            raise RuntimeError(f"the corpus must be at {CORPUS} in CI (or set HELPGEN_CORPUS)")
+        pytest.skip(f"no corpus at {CORPUS} (set HELPGEN_CORPUS)", allow_module_level=True)
+
 
 #: How the tests start Debian's Chromium (installed by ./dev test): headless, nothing from the network.
 CHROMIUM_ARGS = [

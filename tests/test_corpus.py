@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-import os
 import re
 from pathlib import Path
 
@@ -14,19 +13,15 @@ import pytest
 
 from generator.markup import shared_markdown
 from generator.qa import Pair, run_checks
-from tests.conftest import REPO, run_helpgen
+from tests.conftest import CORPUS, REPO, require_corpus, run_helpgen
 
-CORPUS = REPO.parent / "shared" / "corpus" / "alchemy-insights"
 SPAN = re.compile(r'data-ttu-id="([^"]+)"')
 TAG = re.compile(r"<[^>]+>")
 IMAGE = re.compile(r'<img\b[^>]*?\balt="([^"]*)"[^>]*>')
 
 pytestmark = pytest.mark.slow
 
-if not CORPUS.is_dir():
-    if os.environ.get("CI"):
-        raise RuntimeError(f"the corpus must be at {CORPUS} in CI")
-    pytest.skip(f"no corpus at {CORPUS}", allow_module_level=True)
+require_corpus()
 
 
 def digest(root: Path) -> dict[str, str]:

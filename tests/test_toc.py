@@ -6,10 +6,10 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.conftest import REPO, article, run_helpgen
+from tests.conftest import CORPUS, article, require_corpus, run_helpgen
 from tests.test_build import read
 
-CORPUS_TOC = REPO.parent / "shared/corpus/alchemy-insights/zh-CN/TOC.yml"
+CORPUS_TOC = CORPUS / "zh-CN/TOC.yml"
 
 
 def sidebar(page: str) -> list[str]:
@@ -126,6 +126,7 @@ def test_changing_the_toc_rebuilds_the_navigation(make_site: Callable[..., Path]
 
 
 def test_the_corpus_toc_file_is_accepted(make_site: Callable[..., Path]) -> None:
+    require_corpus()
     project = make_site({"content/index.md": article("Index", "Text.\n"), **FILES})
     (project / "content/TOC.yml").write_bytes(CORPUS_TOC.read_bytes())
     result = run_helpgen("build", "--project", project)
