@@ -16,8 +16,16 @@ from generator.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
 
-#: The shared corpus: beside the checkout, or where HELPGEN_CORPUS says (for a clone elsewhere).
-CORPUS = Path(os.environ.get("HELPGEN_CORPUS") or REPO.parent / "shared" / "corpus" / "alchemy-insights")
+def _find_corpus() -> Path:
+    """Return where HELPGEN_CORPUS says, else shared/corpus/alchemy-insights beside the checkout or a folder above."""
+    if os.environ.get("HELPGEN_CORPUS"):
+        return Path(os.environ["HELPGEN_CORPUS"])
+    places = [folder / "shared" / "corpus" / "alchemy-insights" for folder in REPO.parents]
+    return next((place for place in places if place.is_dir()), places[0])
+
+
+#: The shared corpus (see _find_corpus).
+CORPUS = _find_corpus()
 
 
 def require_corpus() -> None:
