@@ -16,6 +16,7 @@ from generator.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
 
+
 def _find_corpus() -> Path:
     """Return where HELPGEN_CORPUS says, else shared/corpus/alchemy-insights beside the checkout or a folder above."""
     if os.environ.get("HELPGEN_CORPUS"):
