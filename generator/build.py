@@ -81,14 +81,15 @@ def build_site(config: Config, options: BuildOptions, progress: Progress | None 
     check_output_dir(options.out_dir, config.project_dir)
     locales = select_locales(config, options.locales)
     org = resolve_profile(config, options.profile)
-    check_site_url(config, result.report)
-    cache = Cache(config.project_dir / CACHE_DIR if options.cache else None)
+    if not config.preview:  # the preview is served from its own address
+        check_site_url(config, result.report)
+    cache = Cache(cache_dir(config) if options.cache else None)
     previous = previous_manifest(cache, options.out_dir)
     paths = article_paths(config)
     remove_leftovers(options.out_dir)
     staging = begin_site(options.out_dir)
     try:
-        config_key = fingerprint(files_fingerprint([config.project_dir / CONFIG_NAME]), config.search)
+        config_key = fingerprint(files_fingerprint([config.project_dir / CONFIG_NAME]), config.search, config.preview)
         with Workers(config, locales, options.jobs, len(paths), cache, config_key, options.out_dir) as workers:
             progress.update(f"reading {len(paths)} articles in {len(locales)} locales ({workers.jobs} processes)")
             gathered = workers.gather(paths)
@@ -145,6 +146,11 @@ def build_site(config: Config, options: BuildOptions, progress: Progress | None 
         discard_site(staging)
         raise
     return result
+
+
+def cache_dir(config: Config) -> Path:
+    """Return the project's cache folder (the preview keeps its own, so that it never spoils the site's)."""
+    return config.project_dir / CACHE_DIR / "preview" if config.preview else config.project_dir / CACHE_DIR
 
 
 def part_of(paths: list[str], part: tuple[int, int] | None) -> frozenset[str] | None:

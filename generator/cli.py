@@ -121,6 +121,35 @@ def make_parser() -> argparse.ArgumentParser:
     )
     build.set_defaults(run=run_build)
 
+    serve = commands.add_parser(
+        "serve",
+        parents=[common],
+        help="preview every locale and org state live in a browser while you write",
+        description="Build the site with the preview tools and serve it, rebuilding the pages a change affects "
+        "whenever a file in content/, locales/, templates/ or helpgen.yaml changes; open pages reload by "
+        "themselves. A panel on every page switches the locale and the organization state (fields from the "
+        "schema, presets from the profiles), and shows every variant with its condition, the source text "
+        "under each segment, and each segment's translation status with its catalog entry (file:line). A "
+        "build error is shown over the page with file:line while the last good pages stay served. The "
+        "preview is built into .helpgen-cache/preview/ and is never part of a site that helpgen build writes.",
+    )
+    serve.add_argument("--port", type=int, default=8000, metavar="N", help="port (default: 8000; 0: any free port)")
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        metavar="H",
+        help="address to listen on (default: 127.0.0.1, this machine only; 0.0.0.0 for every network)",
+    )
+    serve.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="also answer requests for this host name (the Host header); repeatable. Requests for any "
+        "other name are refused, which stops DNS rebinding",
+    )
+    serve.set_defaults(run=run_serve)
+
     check = commands.add_parser(
         "check",
         parents=[common],
@@ -290,6 +319,14 @@ def run_build(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return EXIT_CONTENT if result.failed or result.report.failed(args.strict) else EXIT_OK
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    """Run `helpgen serve` until interrupted."""
+    from .serve import serve
+
+    serve(args.project, args.host, args.port, args.allow_host)
+    return EXIT_OK
 
 
 def run_extract(args: argparse.Namespace) -> int:

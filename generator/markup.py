@@ -25,6 +25,8 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
+from .model import SegmentNote
+
 #: A condition tag alone on its line: `{% if … %}`, `{% elif … %}`, `{% else %}`, `{% endif %}`.
 CONDITION_TAG = re.compile(r"^\{%-?\s*(if|elif|else|endif|plural|or|endplural|include)\b(.*?)-?%\}\s*$")
 
@@ -302,19 +304,26 @@ ALLOWED_ATTRIBUTES = {
 _IMG_WITHOUT_ALT = re.compile(r"<img(?![^>]*\balt=)")
 
 
-def sanitize_html(html: str) -> str:
+#: The attributes that carry a segment's translation status in the preview (`SegmentNote`).
+PREVIEW_ATTRIBUTES = {"data-hg-source", "data-hg-status", "data-hg-entry", "data-hg-qa"}
+
+
+def sanitize_html(html: str, preview: bool = False) -> str:
     """Return content HTML with only allow-listed tags, attributes and URL schemes (every image with an alt)."""
 
-    return _IMG_WITHOUT_ALT.sub('<img alt=""', _clean(html))
+    return _IMG_WITHOUT_ALT.sub('<img alt=""', _clean(html, preview))
 
 
-def _clean(html: str) -> str:
+def _clean(html: str, preview: bool = False) -> str:
     import nh3
 
+    attributes = ALLOWED_ATTRIBUTES
+    if preview:
+        attributes = {**attributes, "*": attributes["*"] | PREVIEW_ATTRIBUTES}
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
+        attributes=attributes,
         url_schemes={"http", "https", "mailto", "data"},
         attribute_filter=_only_image_data,
         link_rel=None,
@@ -333,9 +342,17 @@ def _only_image_data(tag: str, attribute: str, value: str) -> str | None:
 
 
 def localize_tokens(
-    tokens: Sequence[Token], texts: Mapping[str, str], fallbacks: frozenset[str], source_lang: str
+    tokens: Sequence[Token],
+    texts: Mapping[str, str],
+    fallbacks: frozenset[str],
+    source_lang: str,
+    notes: Mapping[str, SegmentNote] | None = None,
 ) -> list[Token]:
-    """Return copies of block tokens with each segment's inline text replaced for one locale."""
+    """Return copies of block tokens with each segment's inline text replaced for one locale.
+
+    A segment shown in the source language gets `lang` on its element; with `notes` (the
+    preview), every segment's element also carries its note's data attributes.
+    """
     from .segment import inline_source
 
     result: list[Token] = []
@@ -346,24 +363,32 @@ def localize_tokens(
         msgid = token.meta.get("msgid")
         text = token.content if msgid is None else inline_source(token, texts.get(msgid, msgid))
         result.append(token.copy(content=text, meta=dict(token.meta), children=None))
-        if msgid is not None and msgid in fallbacks:
-            _mark_source_language(result, source_lang)
+        if msgid is None:
+            continue
+        attrs = notes[msgid].attributes() if notes and msgid in notes else {}
+        if msgid in fallbacks:
+            attrs |= {"lang": source_lang, "class": "hg-fallback"}
+        if attrs:
+            _annotate(result, attrs)
     return result
 
 
-def _mark_source_language(opened: list[Token], source_lang: str) -> None:
-    """Put `lang` on (a copy of) the element that holds a segment shown in the source language."""
+def _annotate(opened: list[Token], attrs: Mapping[str, str]) -> None:
+    """Put `attrs` on (a copy of) the element that holds the segment just added (a class is joined)."""
     for index in range(len(opened) - 1, -1, -1):
         token = opened[index]
         if token.nesting == 1 and not token.hidden:
             copy = token.copy(attrs=dict(token.attrs))
-            copy.attrSet("lang", source_lang)
-            copy.attrJoin("class", "hg-fallback")
+            for name, value in attrs.items():
+                if name == "class":
+                    copy.attrJoin(name, value)
+                else:
+                    copy.attrSet(name, value)
             opened[index] = copy
             return
 
 
-def render_article_body(tokens: Sequence[Token], env: EnvType, context: RenderContext) -> str:
-    """Render localized block tokens to sanitized HTML."""
+def render_article_body(tokens: Sequence[Token], env: EnvType, context: RenderContext, preview: bool = False) -> str:
+    """Render localized block tokens to sanitized HTML (keeping the preview's attributes, with `preview`)."""
     html = render_blocks(tokens, env, context)
-    return sanitize_html(html)
+    return sanitize_html(html, preview)

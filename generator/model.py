@@ -85,6 +85,29 @@ class Catalog:
 
 
 @dataclass(frozen=True)
+class SegmentNote:
+    """What the preview tells a translator about one segment of a page (`helpgen serve` only)."""
+
+    #: Any of "untranslated", "fuzzy", "machine", "qa"; empty for a plain, reviewed translation.
+    flags: tuple[str, ...]
+    #: The catalog entry as `file:line` ("" when the catalog has no entry for the segment).
+    entry: str
+    #: The source text, placeholders filled, without its Markdown.
+    source: str
+    #: What the QA checks found, one message each.
+    findings: tuple[str, ...] = ()
+
+    def attributes(self) -> dict[str, str]:
+        """Return the data attributes that carry this note on the segment's element."""
+        attrs = {"data-hg-source": self.source, "data-hg-status": " ".join(self.flags) or "translated"}
+        if self.entry:
+            attrs["data-hg-entry"] = self.entry
+        if self.findings:
+            attrs["data-hg-qa"] = "\n".join(self.findings)
+        return attrs
+
+
+@dataclass(frozen=True)
 class LocalizedArticle:
     """An article's text in one locale: what every segment shows, and what is not translated."""
 
@@ -98,6 +121,8 @@ class LocalizedArticle:
     published: bool = True
     #: For plural segments: (CLDR category, text) for each form shown.
     plurals: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    #: For the preview: each segment's translation status, entry and source (empty in a site build).
+    notes: Mapping[str, SegmentNote] = field(default_factory=dict)
 
     @property
     def title(self) -> str:

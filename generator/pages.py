@@ -23,7 +23,7 @@ from markupsafe import Markup
 from .cache import files_fingerprint, fingerprint
 from .config import Config
 from .locales import LocaleInfo
-from .model import Catalog, LocalizedArticle, Page
+from .model import Catalog, LocalizedArticle, Page, SegmentNote
 from .paths import iter_files
 from .pseudo import pseudo_localize
 from .toc import TocEntry, toc_slugs
@@ -220,6 +220,13 @@ def org_config(config: Config) -> str:
     return json.dumps(data, sort_keys=True, ensure_ascii=False).replace("</", "<\\/")
 
 
+def note_attributes(note: SegmentNote | None) -> Markup:
+    """Return a preview note as HTML attributes (for the title, which the template renders)."""
+    if note is None:
+        return Markup("")
+    return Markup("").join(Markup(' {}="{}"').format(name, value) for name, value in note.attributes().items())
+
+
 def render_article_page(localized: LocalizedArticle, body: str, site: Site, theme: Theme, has_conditions: bool) -> Page:
     """Return the HTML page of one article in one locale."""
     locale, slug = localized.locale, localized.article.slug
@@ -257,6 +264,7 @@ def render_article_page(localized: LocalizedArticle, body: str, site: Site, them
         "unpublished": not localized.published,
         "source_href": root + path_of(site.source),
         "org_config": Markup(org_config(site.config)) if has_conditions else "",
+        "title_attributes": note_attributes(localized.notes.get(localized.article.title)),
     }
     return Page(path, theme.render("article.html", **context), localized.article.source_file)
 

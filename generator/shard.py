@@ -178,6 +178,7 @@ class Shard:
                 self.config.policy(locale.tag),
                 snippet_catalogs,
                 review_for(self.config, locale),
+                preview=self.config.preview,
             )
             diagnostics.extend(item.diagnostics)
             items[locale.tag] = item
@@ -346,15 +347,16 @@ def render_page(
 ) -> tuple[Any, list[Diagnostic]]:
     """Return one article's page in one locale, or None and the problems that stopped it."""
     article = item.article
-    tokens = localize_tokens(article.tokens, item.texts, item.fallbacks, site.source.tag)
+    preview = site.config.preview
+    tokens = localize_tokens(article.tokens, item.texts, item.fallbacks, site.source.tag, item.notes)
     tokens = plurals.expand_plurals(tokens, item, site.source.tag, org or site.config.default_org(), org is not None)
     dynamic = org is None and any(t.type in conditions.BRANCH_TAGS or "data-hg-count" in t.attrs for t in tokens)
     # search.js asks helpgen.js which conditional branches' results this reader's org state sees.
-    dynamic = dynamic or (org is None and theme.search and bool(site.config.org))
+    dynamic = dynamic or (org is None and (theme.search or preview) and bool(site.config.org))
     if org is not None:
         tokens = conditions.select_branches(tokens, org)
     context = RenderContext(rewrite_url=link_rewriter(site, article, item.locale), alert_titles=theme.alert_titles())
-    body = render_article_body(tokens, dict(article.env), context)
+    body = render_article_body(tokens, dict(article.env), context, preview)
     if context.problems:
         return None, [error(article.source_file, line, "link", message) for line, message in context.problems]
     return render_article_page(item, body, site, theme, dynamic), []

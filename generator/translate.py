@@ -15,12 +15,13 @@ from typing import Any
 
 from .config import LocalePolicy
 from .locales import LocaleInfo
-from .model import MACHINE, Article, Catalog, CatalogEntry, LocalizedArticle, Segment
+from .model import MACHINE, Article, Catalog, CatalogEntry, LocalizedArticle, Segment, SegmentNote
 from .placeholders import fill, find_placeholders, stray_template_syntax
 from .plurals import COUNT, COUNT_MARK, categories
 from .pseudo import pseudo_localize
 from .qa import ERROR, Pair, Settings, run_checks
 from .report import Diagnostic, warning
+from .segment import plain_text
 
 
 def localize_article(
@@ -32,10 +33,13 @@ def localize_article(
     policy: LocalePolicy | None = None,
     snippet_catalogs: Mapping[str, Catalog | None] | None = None,
     review: Review | None = None,
+    preview: bool = False,
 ) -> LocalizedArticle:
     """Return the text of every segment of `article` in `locale`, placeholders filled, as the policy says.
 
-    A segment from a snippet takes its translation from the snippet's own catalog.
+    A segment from a snippet takes its translation from the snippet's own catalog. With
+    `preview`, every translated locale's segment also gets a note for the translator (its
+    status, catalog entry and QA findings; `helpgen serve` shows them).
     """
     policy = policy or LocalePolicy()
     texts: dict[str, str] = {}
@@ -44,6 +48,7 @@ def localize_article(
     machine: set[str] = set()
     unreviewed: set[str] = set()
     diagnostics: list[Diagnostic] = []
+    notes: dict[str, SegmentNote] = {}
     plural_variables = {**variables, COUNT: COUNT_MARK}
     for segment in article.segments:
         msgid = segment.msgid
@@ -66,6 +71,9 @@ def localize_article(
                     machine.add(msgid)
                 if entry.fuzzy:
                     unreviewed.add(msgid)
+            if preview:
+                path = own.path if own else ""
+                notes[msgid] = note_for(segment, entry, path, variables, locale, review)
         texts[msgid] = fill(forms[0], plural_variables if segment.plural else variables, locale.babel)
         if segment.plural:
             tags = categories(source_locale if msgid in fallbacks or locale.is_pseudo else locale.tag)
@@ -80,10 +88,39 @@ def localize_article(
         frozenset(unreviewed),
         tuple(diagnostics),
         plurals=plural_texts,
+        notes=notes,
     )
     if localized.completeness < policy.min_completeness:
         return unpublished(localized, variables, source_locale)
     return localized
+
+
+def note_for(
+    segment: Segment,
+    entry: CatalogEntry | None,
+    catalog_path: str,
+    variables: Mapping[str, Any],
+    locale: LocaleInfo,
+    review: Review | None,
+) -> SegmentNote:
+    """Return what the preview tells the translator about one segment: status, entry, source, QA."""
+    filled = fill(segment.msgid, {**variables, COUNT: COUNT_MARK} if segment.plural else variables, locale.babel)
+    source = plain_text(filled)
+    if entry is None or not (entry.msgstr or any(entry.msgstr_plural)):
+        return SegmentNote(("untranslated",), f"{catalog_path}:{entry.line}" if entry else "", source)
+    flags = [flag for flag, on in (("fuzzy", entry.fuzzy), ("machine", entry.origin == MACHINE)) if on]
+    forms = entry.msgstr_plural if segment.plural else (entry.msgstr,)
+    findings = [problem] if (problem := check_translation(segment, forms)) else []
+    if review is not None:
+        for form in forms:
+            pair = Pair(segment.msgid, form, review.locale, review.source_locale, review.settings, review.rtl)
+            findings += [
+                f"{severity}: {finding.message}"
+                for severity, finding in run_checks(pair, review.severities, entry.ignored)
+            ]
+    if findings:
+        flags.append("qa")
+    return SegmentNote(tuple(flags), f"{catalog_path}:{entry.line}", source, tuple(dict.fromkeys(findings)))
 
 
 def choose_forms(
