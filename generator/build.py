@@ -14,6 +14,7 @@ from .articles import article_paths
 from .cache import CACHE_DIR, Cache, code_fingerprint, files_fingerprint, fingerprint
 from .catalogs import read_catalog, theme_catalog_path
 from .config import CONFIG_NAME, Config
+from .links import UNKNOWN_ANCHORS
 from .locales import LocaleInfo, locale_info
 from .model import Catalog, Page
 from .pages import (
@@ -96,9 +97,10 @@ def build_site(config: Config, options: BuildOptions, progress: Progress | None 
             cache.store("state", KNOWN, {path: entry for part in gathered for path, entry in part.known.items()})
             files = content_files(config) + locale_files(config, locales)
             summaries = summaries_of(gathered)
-            toc, problems = load_toc(config, {s.slug for s in summaries})
+            # every article file counts: one that fails to build is reported once, not again by the TOC
+            toc, problems = load_toc(config, {path[: -len(".md")] for path in paths})
             result.report.extend(problems)
-            site = make_site(config, locales, summaries, files, toc)
+            site = make_site(config, locales, summaries, files, toc, paths)
             share = part_of(paths, options.part)
             progress.update(f"rendering pages ({workers.jobs} processes)")
             rendered = workers.render(site, org, staging, previous, share)
@@ -299,8 +301,12 @@ def make_site(
     summaries: list[Summary],
     files: list[tuple[str, Path]],
     toc: tuple[TocEntry, ...] | None = None,
+    paths: list[str] | None = None,
 ) -> Site:
-    """Return the site-wide facts: locales, articles in order (the TOC's, then front matter's), titles, files."""
+    """Return the site-wide facts: locales, articles in order (the TOC's, then front matter's), titles, files.
+
+    `paths` are all article files; one without a summary failed, and links to it are taken as they are.
+    """
     by_front_matter = sorted(summaries, key=lambda a: (a.order is None, a.order or 0, a.title.casefold(), a.slug))
     listed = {slug: index for index, slug in enumerate(toc_slugs(toc or ()))}
     ordered = sorted(by_front_matter, key=lambda a: listed.get(a.slug, len(listed)))
@@ -318,7 +324,7 @@ def make_site(
         tuple(locales),
         tuple(s.slug for s in ordered),
         titles,
-        {s.slug: s.anchors for s in summaries},
+        {path[: -len(".md")]: UNKNOWN_ANCHORS for path in paths or ()} | {s.slug: s.anchors for s in summaries},
         unpublished,
         assets,
         localized_assets,

@@ -268,3 +268,22 @@ def test_page_below_minimum_completeness_is_not_published(make_site: Callable[..
     assert alternates == ["en-US", "x-default"]
     sitemap = read(site, "sitemap.xml")
     assert "de-de/a/" not in sitemap and "https://h.example/de-de/b/" in sitemap
+
+
+def test_a_broken_article_is_reported_once_and_pages_linking_to_it_still_build(
+    make_site: Callable[..., Path],
+) -> None:
+    from tests.conftest import article
+
+    project = make_site(
+        {
+            "content/TOC.yml": "- name: Broken\n  href: broken.md\n- name: Linking\n  href: linking.md\n",
+            "content/broken.md": "---\ntitle: [unclosed\n---\nBody.\n",
+            "content/linking.md": article("Linking", "See [the other one](broken.md#a-heading).\n"),
+        }
+    )
+    result = run_helpgen("build", "--project", project)
+    assert result.code == 1
+    errors = [line for line in result.err.splitlines() if ": error[" in line]
+    assert len(errors) == 1 and errors[0].startswith("content/broken.md:"), result.err
+    assert 'href="../../en-us/broken/#a-heading"' in (project / "site/en-us/linking/index.html").read_text()

@@ -48,7 +48,7 @@
   var hasQuery = /[?&]org\./.test(window.location.search);
   if (org && !hasQuery && prefs.org) org.setOrg(prefs.org);
   function state() { return org ? org.org() : (prefs.org || {}); }
-  function setOrg(change) {
+  function setOrg(change, typing) {
     var next = state();
     for (var name in change) next[name] = change[name];
     if (org) { org.setOrg(change); next = org.org(); }
@@ -59,7 +59,7 @@
       if (field.name in next) query.set("org." + field.name, String(next[field.name]));
     });
     window.history.replaceState(null, "", window.location.pathname + "?" + query.toString() + window.location.hash);
-    refreshFields();
+    refreshFields(typing);
     labelBranches();
   }
 
@@ -111,7 +111,7 @@
         max: field.maximum === null ? undefined : field.maximum, step: field.type === "integer" ? "1" : "any"
       });
       input.addEventListener("input", function () {
-        if (input.value !== "" && input.checkValidity()) { var c = {}; c[field.name] = Number(input.value); setOrg(c); }
+        if (input.value !== "" && input.checkValidity()) { var c = {}; c[field.name] = Number(input.value); setOrg(c, input); }
       });
     } else {
       input = element("input", { type: "text", id: id });
@@ -125,13 +125,14 @@
   else if (!org) orgSet.appendChild(element("p", { "class": "hg-pv-note" }, "Nothing on this page depends on them."));
   details.appendChild(orgSet);
 
-  function refreshFields() {
+  /* Show the state in the fields (except the one being typed in) and the preset it matches. */
+  function refreshFields(typing) {
     var now = state();
     settings.fields.forEach(function (field) {
       var input = inputs[field.name];
       if (!(field.name in now)) return;
       if (input.type === "checkbox") input.checked = !!now[field.name];
-      else if (document.activeElement !== input) input.value = String(now[field.name]);
+      else if (input !== typing) input.value = String(now[field.name]);
     });
     var matching = "";
     Object.keys(settings.profiles).forEach(function (name) {
@@ -226,14 +227,14 @@
   for (var s = 0; s < segments.length; s++) {
     var segment = segments[s], inside = /^(LI|TD|TH|DT|DD)$/.test(segment.tagName);
     var source = element(inside ? "span" : "p", { "class": "hg-pv-source", lang: sourceLang, dir: "auto" }, segment.getAttribute("data-hg-source"));
-    if (inside) segment.appendChild(source); else segment.insertAdjacentElement("afterend", source);
+    if (inside) segment.appendChild(source); else segment.after(source);
     var flags = (segment.getAttribute("data-hg-status") || "").split(" ");
     flags.forEach(function (flag) { counts[flag] = (counts[flag] || 0) + 1; });
     if (flags[0] === "translated") continue;
     var entry = segment.getAttribute("data-hg-entry");
     var badge = element("span", { "class": "hg-pv-entry", lang: "en", dir: "ltr" },
       flags.join(", ") + (entry ? " · " + entry : "") + (segment.hasAttribute("data-hg-qa") ? " · " + segment.getAttribute("data-hg-qa") : ""));
-    if (inside) segment.appendChild(badge); else segment.insertAdjacentElement("afterend", badge);
+    source.after(badge);  // the segment, its source text, then its status
   }
   STATUSES.forEach(function (status) {
     var item = element("li", { "class": "hg-pv-key hg-pv-key-" + status[0] });
