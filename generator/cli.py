@@ -176,6 +176,11 @@ def make_parser() -> argparse.ArgumentParser:
         "org states tried are the boundary values of the comparisons and every boolean and choice.",
     )
     variants.add_argument("article", help="the article: its path below content/ (billing/cancel.md) or its slug")
+    variants.add_argument(
+        "--locale",
+        metavar="L",
+        help="also show each variant's text as a reader in this locale sees it (and which variants read the same)",
+    )
     variants.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     variants.set_defaults(run=run_variants)
 
@@ -451,7 +456,7 @@ def run_variants(args: argparse.Namespace) -> int:
     from .articles import read_article
     from .config import read_config
     from .report import ContentError
-    from .variants import analyze, format_report
+    from .variants import analyze, format_report, render_variants
 
     config = read_config(args.project.resolve())
     path = args.article.removeprefix("content/")
@@ -461,6 +466,12 @@ def run_variants(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     try:
         report = analyze(read_article(config, path), config)
+        if args.locale:
+            if args.locale not in config.all_locales:
+                known = ", ".join(config.all_locales)
+                print(f"helpgen: {args.locale} is not a locale of this site (known: {known})", file=sys.stderr)
+                return EXIT_USAGE
+            render_variants(report, config, path, args.locale)
     except ContentError as exc:
         for diagnostic in exc.diagnostics:
             print(diagnostic.format(), file=sys.stderr)

@@ -347,19 +347,27 @@ def render_page(
 ) -> tuple[Any, list[Diagnostic]]:
     """Return one article's page in one locale, or None and the problems that stopped it."""
     article = item.article
-    preview = site.config.preview
-    tokens = localize_tokens(article.tokens, item.texts, item.fallbacks, site.source.tag, item.notes)
-    tokens = plurals.expand_plurals(tokens, item, site.source.tag, org or site.config.default_org(), org is not None)
-    dynamic = org is None and any(t.type in conditions.BRANCH_TAGS or "data-hg-count" in t.attrs for t in tokens)
-    # search.js asks helpgen.js which conditional branches' results this reader's org state sees.
-    dynamic = dynamic or (org is None and (theme.search or preview) and bool(site.config.org))
-    if org is not None:
-        tokens = conditions.select_branches(tokens, org)
     context = RenderContext(rewrite_url=link_rewriter(site, article, item.locale), alert_titles=theme.alert_titles())
-    body = render_article_body(tokens, dict(article.env), context, preview)
+    body, dynamic = render_body(item, site.config, context, org)
+    # search.js asks helpgen.js which conditional branches' results this reader's org state sees.
+    dynamic = dynamic or (org is None and (theme.search or site.config.preview) and bool(site.config.org))
     if context.problems:
         return None, [error(article.source_file, line, "link", message) for line, message in context.problems]
     return render_article_page(item, body, site, theme, dynamic), []
+
+
+def render_body(
+    item: LocalizedArticle, config: Config, context: RenderContext, org: Mapping[str, Any] | None
+) -> tuple[str, bool]:
+    """Return an article's HTML in one locale (for one org state, or with every branch), and whether
+    it has branches or counts that the page's script decides."""
+    source = config.source_locale
+    tokens = localize_tokens(item.article.tokens, item.texts, item.fallbacks, source, item.notes)
+    tokens = plurals.expand_plurals(tokens, item, source, org or config.default_org(), org is not None)
+    dynamic = org is None and any(t.type in conditions.BRANCH_TAGS or "data-hg-count" in t.attrs for t in tokens)
+    if org is not None:
+        tokens = conditions.select_branches(tokens, org)
+    return render_article_body(tokens, dict(item.article.env), context, config.preview), dynamic
 
 
 def link_rewriter(site: Site, article: Article, locale: LocaleInfo) -> Callable[[str, int, list[Any]], str]:

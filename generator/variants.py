@@ -17,6 +17,7 @@ import itertools
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from typing import Any
 
 from .conditions import BRANCH_TAGS, Field, Literal, Node, describe, evaluate
@@ -50,6 +51,9 @@ class Variant:
     example: dict[str, Any]
     truth: dict[str, bool]
     states: int = 0
+    #: With a locale: the variant's text in it, and the number of an earlier variant with the same text.
+    text: str = ""
+    same_as: int = 0
 
 
 @dataclass
@@ -67,6 +71,8 @@ class VariantReport:
     unreachable: list[int] = field(default_factory=list)
     #: (field, value compared with, [(value tried, variant number)]): what happens at each threshold.
     thresholds: list[tuple[str, Any, list[tuple[Any, int]]]] = field(default_factory=list)
+    #: The locale the variants' texts are in ("" when not rendered).
+    locale: str = ""
 
 
 def branches_of(article: Article) -> list[Branch]:
@@ -220,6 +226,54 @@ def analyze(article: Article, config: Config) -> VariantReport:
     return report
 
 
+def render_variants(report: VariantReport, config: Config, path: str, locale_tag: str) -> None:
+    """Give every variant its text as a reader in `locale_tag` sees it (its example org state's page)."""
+    from pathlib import Path
+
+    from .cache import Cache
+    from .locales import locale_info
+    from .markup import RenderContext
+    from .shard import Shard, render_body
+
+    locale = locale_info(locale_tag, config.source_locale)
+    shard = Shard(config, [locale], Cache(None), "", Path())
+    diagnostics: list[Any] = []
+    shard.summarize(path, shard.read_source(path), diagnostics)
+    item = shard.item(path, locale)
+    context = RenderContext(alert_titles=shard.theme(locale).alert_titles())
+    report.locale = locale_tag
+    for variant in report.variants:
+        html, _ = render_body(item, config, context, {**config.default_org(), **variant.example})
+        variant.text = html_text(html)
+    first_with: dict[str, int] = {}
+    for index, variant in enumerate(report.variants, 1):
+        variant.same_as = first_with.setdefault(variant.text, index)
+        variant.same_as = 0 if variant.same_as == index else variant.same_as
+
+
+class _Text(HTMLParser):
+    BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "div", "blockquote", "pre"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:
+        if tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def html_text(html: str) -> str:
+    """Return the visible text of rendered HTML, one line per block."""
+    parser = _Text()
+    parser.feed(html)
+    lines = (" ".join(line.split()) for line in "".join(parser.parts).splitlines())
+    return "\n".join(line for line in lines if line)
+
+
 def _state(state: Mapping[str, Any]) -> str:
     return ", ".join(f"{name}={json.dumps(value)}" for name, value in state.items()) or "(any)"
 
@@ -230,12 +284,14 @@ def format_report(report: VariantReport, output: str = "text") -> str:
     if output == "json":
         data = {
             "article": report.article,
+            "locale": report.locale or None,
             "fields": report.fields,
             "branches": [
                 {"number": b.number, "line": b.line, "condition": b.label, "depth": b.depth} for b in report.branches
             ],
             "variants": [
                 {"branches": list(v.shown), "example": v.example, "conditions": v.truth, "states": v.states}
+                | ({"text": v.text, "same_text_as": v.same_as or None} if report.locale else {})
                 for v in report.variants
             ],
             "overlaps": [{"example": s, "branches": list(c)} for s, c in report.overlaps],
@@ -257,6 +313,11 @@ def format_report(report: VariantReport, output: str = "text") -> str:
             out.append(
                 "  " + "; ".join(f"{label} is {'true' if value else 'false'}" for label, value in variant.truth.items())
             )
+        if report.locale and variant.same_as:
+            out.append(f"  in {report.locale}, the same text as variant {variant.same_as}")
+        elif report.locale:
+            out.append(f"  in {report.locale}:")
+            out.extend(f"    {line}" for line in variant.text.splitlines())
     for name, literal, results in report.thresholds:
         tried = ", ".join(
             f"{'exactly ' if value == literal else ''}{value} → variant {number}" for value, number in results

@@ -97,3 +97,27 @@ def test_a_missing_article_is_a_usage_error(make_site: Callable[..., Path]) -> N
     result = run_helpgen("variants", "--project", project, "nope")
     assert result.code == 2
     assert "no article content/nope.md" in result.err
+
+
+def test_with_a_locale_each_variant_reads_as_its_readers_see_it() -> None:
+    result = run_helpgen("variants", "cancel-subscription", "--project", REPO, "--locale", "zh-CN", "--format", "json")
+    assert result.code == 0, result.err
+    report = json.loads(result.out)
+    assert report["locale"] == "zh-CN"
+    texts = {tuple(v["branches"]): v["text"] for v in report["variants"]}
+    by_line = {b["line"]: b["number"] for b in report["branches"]}
+    large, trial = texts[(by_line[10],)], texts[(by_line[22],)]
+    assert "删除用户许可证，直到授权用户少于 25 个。" in large.splitlines()  # the 25-or-more branch, in Chinese
+    assert "删除用户许可证" not in trial
+    assert all(v["same_text_as"] is None for v in report["variants"])
+    text = run_helpgen("variants", "cancel-subscription", "--project", REPO, "--locale", "zh-CN").out
+    assert "  in zh-CN:\n    取消你的Microsoft 365订阅？\n" in text
+
+
+def test_variants_that_read_the_same_are_named(make_site: Callable[..., Path]) -> None:
+    body = "{% if org.is_trial %}\nSame words.\n{% else %}\nSame words.\n{% endif %}\n"
+    project = make_site({"content/a.md": article("A", body)})
+    result = run_helpgen("variants", "a", "--project", project, "--locale", "de-DE")
+    assert result.code == 0, result.err
+    assert "in de-DE, the same text as variant 1" in result.out
+    assert run_helpgen("variants", "a", "--project", project, "--locale", "xx-XX").code == 2
