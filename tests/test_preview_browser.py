@@ -25,9 +25,8 @@ ARTICLE = "content/cancel-subscription.md"
 def preview(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """(URL, project) of `helpgen serve` previewing a copy of the bundled project."""
     project = copy_project(tmp_path_factory.mktemp("preview") / "project")
-    command = [sys.executable, "-c", "import sys; from generator.cli import main; sys.exit(main())"]
     process = subprocess.Popen(
-        [*command, "serve", "--project", str(project), "--port", "0"],
+        [sys.executable, "-m", "generator", "serve", "--project", str(project), "--port", "0"],
         stderr=subprocess.PIPE,
         text=True,
     )

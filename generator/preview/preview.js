@@ -236,7 +236,11 @@
       flags.join(", ") + (entry ? " · " + entry : "") + (segment.hasAttribute("data-hg-qa") ? " · " + segment.getAttribute("data-hg-qa") : ""));
     source.after(badge);  // the segment, its source text, then its status
   }
-  STATUSES.forEach(function (status) {
+  if (!segments.length) {
+    var why = current && current.tag === settings.source ? "This page is in the source language." : "No segment of this page comes from a catalog.";
+    legend.appendChild(element("li", { "class": "hg-pv-note" }, why));
+  }
+  if (segments.length) STATUSES.forEach(function (status) {
     var item = element("li", { "class": "hg-pv-key hg-pv-key-" + status[0] });
     item.appendChild(element("span", { "class": "hg-pv-swatch", "data-hg-status": status[0], "aria-hidden": "true" }));
     item.appendChild(element("span", {}, status[1] + ": " + (counts[status[0]] || 0)));
