@@ -50,10 +50,15 @@ class Report:
     """The diagnostics of one command run, kept in the order they were found."""
 
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    _seen: set[Diagnostic] = field(default_factory=set, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._seen.update(self.diagnostics)
 
     def add(self, diagnostic: Diagnostic) -> None:
         """Record one diagnostic, once."""
-        if diagnostic not in self.diagnostics:
+        if diagnostic not in self._seen:
+            self._seen.add(diagnostic)
             self.diagnostics.append(diagnostic)
 
     def extend(self, diagnostics: Iterable[Diagnostic]) -> None:

@@ -110,7 +110,7 @@ class Preview:
         written = False
         try:
             config = dataclasses.replace(read_config(self.project_dir), preview=True, search=False)
-            result = build_site(config, BuildOptions(out_dir=self.out_dir, jobs=1))
+            result = build_site(config, BuildOptions(out_dir=self.out_dir, jobs=1, background_cleanup=True))
             self.config = config
             problems: tuple[Diagnostic, ...] = tuple(result.report)
             written = result.written
