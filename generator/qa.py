@@ -23,7 +23,7 @@ from babel import Locale
 from babel.numbers import NumberFormatError, parse_decimal
 from markdown_it.token import Token
 
-from .markup import shared_markdown
+from .markup import parsed_inline
 from .placeholders import find_placeholders, stray_template_syntax
 
 ERROR, WARNING, OFF = "error", "warning", "off"
@@ -66,14 +66,8 @@ class Pair:
         return _inline(self.translation)
 
 
-@lru_cache(maxsize=4096)
-def _inline_cached(text: str) -> tuple[Token, ...]:
-    tokens = shared_markdown().parseInline(text)
-    return tuple(tokens[0].children or []) if tokens else ()
-
-
 def _inline(text: str) -> list[Token]:
-    return list(_inline_cached(text))
+    return list(parsed_inline(text))
 
 
 def _text(tokens: Iterable[Token]) -> str:

@@ -121,6 +121,33 @@ def test_fast_catalog_reader_agrees_with_babel(imported: dict[str, object]) -> N
         assert parse_catalog_fast(data, "xx", "x.po") == parse_catalog(data, "xx", "x.po"), path
 
 
+def test_the_inline_shortcut_parses_every_corpus_text_as_markdown_it_does(imported: dict[str, object]) -> None:
+    """Text without inline syntax skips the inline parser (markup.INLINE_SPECIAL): same tokens for every text."""
+    from markdown_it import MarkdownIt
+
+    from generator.catalogs import parse_catalog_fast
+    from generator.markup import INLINE_SPECIAL, make_markdown
+
+    project = imported["project"]
+    assert isinstance(project, Path)
+    ours, reference = make_markdown(), MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+
+    def shape(text: str, md: MarkdownIt) -> list[object]:
+        return [(t.type, t.content, t.attrs, t.markup, t.level) for t in md.parseInline(text)[0].children or []]
+
+    texts = {
+        text
+        for path in (project / "locales").rglob("*.po")
+        for entry in parse_catalog_fast(path.read_bytes(), "xx", "x.po").entries.values()
+        for text in (entry.msgid, entry.msgstr)
+        if text
+    }
+    plain = [text for text in texts if not INLINE_SPECIAL.search(text)]
+    assert len(texts) > 50_000 and len(plain) > 15_000
+    for text in texts:
+        assert shape(text, ours) == shape(text, reference), text
+
+
 def test_check_flags_the_known_damage_of_the_zh_cn_corpus(imported: dict[str, object]) -> None:
     project = imported["project"]
     assert isinstance(project, Path)

@@ -57,6 +57,18 @@ BLOCK = st.one_of(
 MARKDOWN = st.lists(BLOCK, min_size=1, max_size=6).map("\n\n".join)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8", exclude_characters="\n\\`~*_[]!<&\r"), min_size=1))
+def test_text_without_inline_syntax_is_one_text_token_as_markdown_it_parses_it(text: str) -> None:
+    from markdown_it import MarkdownIt
+
+    from generator.markup import make_markdown
+
+    reference = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    ours = [(t.type, t.content) for t in make_markdown().parseInline(text)[0].children or []]
+    assert ours == [(t.type, t.content) for t in reference.parseInline(text)[0].children or []]
+
+
 @settings(max_examples=150, deadline=None)
 @given(MARKDOWN)
 def test_identity_translation_gives_the_same_html(markdown: str) -> None:
