@@ -23,7 +23,7 @@ from babel import Locale
 from babel.numbers import NumberFormatError, parse_decimal
 from markdown_it.token import Token
 
-from .markup import parsed_inline
+from .markup import INLINE_SPECIAL, parsed_inline
 from .placeholders import find_placeholders, stray_template_syntax
 
 ERROR, WARNING, OFF = "error", "warning", "off"
@@ -83,6 +83,9 @@ class Check:
     severity: str
     description: str
     function: Callable[[Pair], Iterator[Finding]]
+    #: Characters without which the check cannot find anything: a pair that has none of them, in
+    #: its source or its translation, is not checked at all (most pairs, for most checks).
+    needs: re.Pattern[str] | None = None
 
 
 # -- The checks ---------------------------------------------------------------------------------
@@ -405,16 +408,31 @@ def punctuation_consistent(pair: Pair) -> Iterator[Finding]:
         )
 
 
+_QUOTES = re.compile(
+    "["
+    + re.escape('"' + "".join(o + c for p in (*_PAIRS_BY_LANGUAGE.values(), _DEFAULT_PAIRS) for o, c in p.items()))
+    + "]"
+)
 CHECKS: tuple[Check, ...] = (
     Check(
-        "placeholders", ERROR, "exactly the source's {{ placeholders }}, no other template syntax", placeholders_match
+        "placeholders",
+        ERROR,
+        "exactly the source's {{ placeholders }}, no other template syntax",
+        placeholders_match,
+        re.compile(r"[{}]"),
     ),
-    Check("markup", ERROR, "bold, emphasis and links render as in the source", markup_survives),
-    Check("links", ERROR, "same link and image destinations, alt text present", links_preserved),
-    Check("code", ERROR, "code spans identical", code_identical),
-    Check("html", ERROR, "raw HTML only as in the source, never script", html_allowed),
-    Check("quotes", ERROR, "quotation marks and brackets balanced, not torn across markup", quotes_balanced),
-    Check("mt-placeholder", ERROR, "no #A0-style placeholders left by machine translation", no_leaked_placeholders),
+    Check("markup", ERROR, "bold, emphasis and links render as in the source", markup_survives, INLINE_SPECIAL),
+    Check("links", ERROR, "same link and image destinations, alt text present", links_preserved, INLINE_SPECIAL),
+    Check("code", ERROR, "code spans identical", code_identical, re.compile("`")),
+    Check("html", ERROR, "raw HTML only as in the source, never script", html_allowed, re.compile("[<:]")),
+    Check("quotes", ERROR, "quotation marks and brackets balanced, not torn across markup", quotes_balanced, _QUOTES),
+    Check(
+        "mt-placeholder",
+        ERROR,
+        "no #A0-style placeholders left by machine translation",
+        no_leaked_placeholders,
+        re.compile("#"),
+    ),
     Check("invisible", ERROR, "no added bidi-control or zero-width characters", no_invisible_characters),
     Check("glossary", ERROR, "do-not-translate terms kept verbatim", glossary_kept),
     Check("numbers", WARNING, "the source's numbers, in the locale's format", numbers_match),
@@ -435,6 +453,8 @@ def run_checks(
     for check in CHECKS:
         severity = severities.get(check.id, check.severity)
         if severity == OFF or check.id in skip or (only is not None and severity != only):
+            continue
+        if check.needs is not None and not (check.needs.search(pair.source) or check.needs.search(pair.translation)):
             continue
         results.extend((severity, finding) for finding in check.function(pair))
     return results
