@@ -13,12 +13,13 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from .report import Diagnostic, warning
+from .report import Diagnostic, error, warning
 
 #: The folder of the index in the site.
 INDEX_DIR = "_pagefind"
@@ -139,9 +140,11 @@ def index_site(site: Path) -> list[Diagnostic]:
                 await index.add_custom_record(url=record.url, content=text, language=record.language, meta=meta)
 
     try:
-        asyncio.run(run())
+        # In a thread of its own: the caller may be running an event loop of its own (a notebook, a server).
+        with ThreadPoolExecutor(1) as pool:
+            pool.submit(asyncio.run, run()).result()
     except Exception as exc:  # Pagefind's service reports its failures as exceptions of its own
-        return [warning("site", 0, "search", f"Pagefind failed: {str(exc).strip()[:300]}")]
+        return [error("site", 0, "search", f"Pagefind failed: {str(exc).strip()[:300]}")]
     _sort_entry(site / INDEX_DIR / "pagefind-entry.json")
     return []
 

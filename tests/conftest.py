@@ -49,9 +49,12 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    """Debian's Chromium, headless, driven by Playwright (./dev test installs both)."""
+    """Debian's Chromium, headless, driven by Playwright (./dev test installs both).
+
+    One per test module: Playwright's sync API keeps an event loop in this thread while it runs.
+    """
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -58,3 +58,16 @@ def test_no_search_leaves_the_index_out_and_the_next_build_puts_it_back(tmp_path
     assert run_helpgen("build", "--project", project).code == 0
     assert (project / "site/_pagefind/pagefind-entry.json").is_file()
     assert 'class="hg-search"' in page.read_text(encoding="utf-8")
+
+
+def test_the_index_is_built_when_the_caller_runs_an_event_loop(tmp_path: Path) -> None:
+    """A build called from async code (a notebook, a server) still gets its Pagefind index."""
+    import asyncio
+
+    project = copy_project(tmp_path / "project")
+
+    async def build() -> int:
+        return run_helpgen("build", "--project", project).code
+
+    assert asyncio.run(build()) == 0
+    assert (project / "site/_pagefind/pagefind-entry.json").is_file()
