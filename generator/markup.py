@@ -139,6 +139,8 @@ def make_markdown() -> MarkdownIt:
     md.enable(["table", "strikethrough"])
     md.core.ruler.at("inline", _inline_rule)
     md.use(condition_plugin)
+    # A help site links to the same few hundred URLs from thousands of segments; encode each once.
+    md.normalizeLink = lru_cache(maxsize=16384)(md.normalizeLink)  # type: ignore[method-assign]
     return md
 
 
