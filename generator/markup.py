@@ -135,7 +135,8 @@ def _copy(tokens: Sequence[Token]) -> list[Token]:
 
 def make_markdown() -> MarkdownIt:
     """Return the Markdown parser for articles: CommonMark, tables, alerts, raw HTML, conditions."""
-    md = MarkdownIt("commonmark", {"html": True, "alerts": True})
+    # HTML as HTML5 serializers (and the sanitizer) write it: <br>, and text with its quotation marks as they are.
+    md = MarkdownIt("commonmark", {"html": True, "alerts": True, "xhtmlOut": False, "highlight": _code_text})
     md.enable(["table", "strikethrough"])
     md.core.ruler.at("inline", _inline_rule)
     md.use(condition_plugin)
@@ -221,6 +222,29 @@ def _contained(renderer: RendererHTML, children: list[Token], md: MarkdownIt, en
     return piece
 
 
+def escape_text(text: str) -> str:
+    """Escape text for an element's content: `&`, `<` and `>` (quotation marks need escaping only in attributes)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _code_text(content: str, language: str, attributes: str) -> str:
+    return escape_text(content)
+
+
+def _render_text(tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+    return escape_text(tokens[idx].content)
+
+
+def _render_code_inline(tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+    token = tokens[idx]
+    return f"<code{_renderer_of(env).renderAttrs(token)}>{escape_text(token.content)}</code>"
+
+
+def _render_code_block(tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+    token = tokens[idx]
+    return f"<pre{_renderer_of(env).renderAttrs(token)}><code>{escape_text(token.content)}</code></pre>\n"
+
+
 @lru_cache(maxsize=4)
 def _renderer(md: MarkdownIt) -> RendererHTML:
     renderer = RendererHTML(md)
@@ -234,6 +258,9 @@ def _renderer(md: MarkdownIt) -> RendererHTML:
         "image": _render_image,
         "alert_title_open": _render_alert_title,
         "hg_video": _render_video,
+        "text": _render_text,
+        "code_inline": _render_code_inline,
+        "code_block": _render_code_block,
     }
     renderer.rules.update(rules)
     return renderer
@@ -245,14 +272,14 @@ def _render_branch_open(tokens: Sequence[Token], idx: int, options: OptionsDict,
     parts = ['<div class="hg-branch"']
     for name in sorted(attrs):
         value = attrs[name]
-        parts.append(f" {name}" if value is True else f" {name}='{_attr(value)}'")
+        parts.append(f' {name}=""' if value is True else f' {name}="{_attr(value)}"')
     opening = '<div class="hg-cond">' if token.type == "hg_if" else "</div>"
     return f"{opening}{''.join(parts)}>\n"
 
 
 def _attr(value: Any) -> str:
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return text.replace("&", "&amp;").replace("'", "&#39;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _context(env: EnvType) -> RenderContext:
@@ -264,7 +291,11 @@ def _render_link_open(tokens: Sequence[Token], idx: int, options: OptionsDict, e
     token = tokens[idx]
     href = token.attrGet("href")
     if isinstance(href, str):
-        token.attrSet("href", _context(env).rewrite_url(href, token.meta.get("line", 0), _context(env).problems))
+        href = _context(env).rewrite_url(href, token.meta.get("line", 0), _context(env).problems)
+        if allowed_url(href, image=False):
+            token.attrSet("href", href)
+        else:
+            del token.attrs["href"]
     return RendererHTML.renderToken(_renderer_of(env), tokens, idx, options, env)
 
 
@@ -272,9 +303,29 @@ def _render_image(tokens: Sequence[Token], idx: int, options: OptionsDict, env: 
     token = tokens[idx]
     src = token.attrGet("src")
     if isinstance(src, str):
-        token.attrSet("src", _context(env).rewrite_url(src, token.meta.get("line", 0), _context(env).problems))
+        src = _context(env).rewrite_url(src, token.meta.get("line", 0), _context(env).problems)
+        if allowed_url(src, image=True):
+            token.attrSet("src", src)
+        else:
+            del token.attrs["src"]
     token.attrSet("loading", "lazy")
     return RendererHTML.image(_renderer_of(env), tokens, idx, options, env)
+
+
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
+#: The URL schemes a page may link to; `data:` only as the source of an image (`_DATA_IMAGE`).
+URL_SCHEMES = frozenset({"http", "https", "mailto"})
+
+
+def allowed_url(url: str, image: bool) -> bool:
+    """Return whether a link (or, with `image`, an image source) may keep its URL: relative, or an allowed scheme."""
+    match = _SCHEME.match(url.lstrip())
+    if match is None:
+        return True
+    scheme = match.group(1).lower()
+    if scheme == "data":
+        return image and bool(_DATA_IMAGE.match(url))
+    return scheme in URL_SCHEMES
 
 
 def _renderer_of(env: EnvType) -> RendererHTML:
@@ -467,6 +518,14 @@ def _annotate(opened: list[Token], attrs: Mapping[str, str]) -> None:
 
 
 def render_article_body(tokens: Sequence[Token], env: EnvType, context: RenderContext, preview: bool = False) -> str:
-    """Render localized block tokens to sanitized HTML (keeping the preview's attributes, with `preview`)."""
+    """Render localized block tokens to safe HTML (keeping the preview's attributes, with `preview`).
+
+    What the renderer writes itself is safe as written: text and attributes escaped, URLs of
+    allowed schemes only (`allowed_url`), and each segment's raw HTML sanitized on its own
+    (`_contained`). A page whose article has raw HTML blocks is sanitized as a whole, since a
+    block may open an element that a later one closes.
+    """
     html = render_blocks(tokens, env, context)
-    return sanitize_html(html, preview)
+    if any(token.type == "html_block" for token in tokens):
+        return sanitize_html(html, preview)
+    return html.replace("\xa0", "&nbsp;")  # written as the sanitizer writes it, so that every page reads alike
