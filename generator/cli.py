@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import gc
 import sys
 import time
 import traceback
@@ -296,6 +297,9 @@ def run_build(args: argparse.Namespace) -> int:
     from .workers import default_jobs
 
     started = time.perf_counter()
+    # A build keeps many objects alive and makes few cycles: collect young objects less often
+    # (on the corpus, 2,000 collections took a second of a 16 s build; 25 take 0.14 s, same memory).
+    gc.set_threshold(50_000, 50, 50)
     config = read_config(args.project.resolve())
     if args.no_search:
         config = dataclasses.replace(config, search=False)
