@@ -32,7 +32,7 @@ from .paths import check_relative_path
 from .qa import Settings
 from .report import ContentError, Diagnostic, error
 from .translate import Review, localize_article
-from .writer import write_page
+from .writer import PageWriter
 
 
 @dataclass(frozen=True)
@@ -203,6 +203,19 @@ class Shard:
     ) -> Rendered:
         """Write into `staging` every page of this shard (and of the share) that differs from the previous build's."""
         rendered = Rendered()
+        with PageWriter(staging) as writer:
+            self._render(site, org, previous, share, rendered, writer)
+        return rendered
+
+    def _render(
+        self,
+        site: Site,
+        org: Mapping[str, Any] | None,
+        previous: Mapping[str, str],
+        share: frozenset[str] | None,
+        rendered: Rendered,
+        writer: PageWriter,
+    ) -> None:
         for path, summary in self.summaries.items():
             if share is not None and path not in share:
                 continue
@@ -222,9 +235,8 @@ class Shard:
                     rendered.diagnostics.extend(problems)
                     del rendered.keys[output]
                     continue
-                write_page(staging, page)
+                writer.write(page)
                 rendered.rebuilt.append(output)
-        return rendered
 
     def item(self, path: str, locale: LocaleInfo) -> LocalizedArticle:
         """Return an article in a locale, parsing it now if the cache spared that until a page needed it."""
