@@ -23,7 +23,7 @@ from babel import Locale
 from babel.numbers import NumberFormatError, parse_decimal
 from markdown_it.token import Token
 
-from .markup import INLINE_SPECIAL, parsed_inline
+from .markup import parsed_inline
 from .placeholders import find_placeholders, stray_template_syntax
 
 ERROR, WARNING, OFF = "error", "warning", "off"
@@ -421,10 +421,20 @@ CHECKS: tuple[Check, ...] = (
         placeholders_match,
         re.compile(r"[{}]"),
     ),
-    Check("markup", ERROR, "bold, emphasis and links render as in the source", markup_survives, INLINE_SPECIAL),
-    Check("links", ERROR, "same link and image destinations, alt text present", links_preserved, INLINE_SPECIAL),
+    # Emphasis, a literal ** or backtick (also from an entity), or a link broken by a space.
+    Check(
+        "markup", ERROR, "bold, emphasis and links render as in the source", markup_survives, re.compile(r"[*_~\]`&]")
+    ),
+    # A link or an image, or an autolink.
+    Check("links", ERROR, "same link and image destinations, alt text present", links_preserved, re.compile(r"[\[<]")),
     Check("code", ERROR, "code spans identical", code_identical, re.compile("`")),
-    Check("html", ERROR, "raw HTML only as in the source, never script", html_allowed, re.compile("[<:]")),
+    Check(
+        "html",
+        ERROR,
+        "raw HTML only as in the source, never script",
+        html_allowed,
+        re.compile(r"<|(?:javascript|vbscript|data):", re.IGNORECASE),
+    ),
     Check("quotes", ERROR, "quotation marks and brackets balanced, not torn across markup", quotes_balanced, _QUOTES),
     Check(
         "mt-placeholder",
