@@ -139,8 +139,7 @@ def build_site(config: Config, options: BuildOptions, progress: Progress | None 
             return result
         carry_unchanged(options.out_dir, staging, [path for part in rendered for path in part.unchanged] + carried)
         if config.search and options.part is None:
-            search_cache = cache_dir(config) / "search" if options.cache else None
-            result.report.extend(index_site(staging, search_cache, options.jobs))
+            result.report.extend(index_site(staging))
         finish_site(staging, options.out_dir, files, options.background_cleanup)
         result.written = True
         if not result.failed:

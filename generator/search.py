@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import shutil
-import tempfile
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -21,7 +19,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from .cache import fingerprint
 from .report import Diagnostic, error, warning
 
 #: The folder of the index in the site.
@@ -118,15 +115,8 @@ def branch_records(site: Path) -> Iterator[BranchRecord]:
                 yield record
 
 
-def index_site(site: Path, cache: Path | None = None, jobs: int = 2) -> list[Diagnostic]:
-    """Index the pages below `site` (a staging folder), each locale on its own; return any problem.
-
-    Every locale folder gets an index of its own, `jobs` at a time (each in a Pagefind process
-    of its own), and the indexes are put together into `site/_pagefind`: Pagefind splits its
-    index by language anyway, so each language's files are the same either way. With `cache`
-    (a folder), a locale whose pages and branch records did not change reuses its index from
-    the last build instead of indexing again.
-    """
+def index_site(site: Path) -> list[Diagnostic]:
+    """Index the pages below `site` (a staging folder); return a warning if Pagefind is missing or fails."""
     try:
         from pagefind.index import IndexConfig, PagefindIndex
     except ImportError:
@@ -139,81 +129,28 @@ def index_site(site: Path, cache: Path | None = None, jobs: int = 2) -> list[Dia
                 "pip install 'pagefind[extended]'",
             )
         ]
-    from importlib.metadata import version
 
-    records: dict[str, list[BranchRecord]] = {}
-    for record in branch_records(site):
-        records.setdefault(record.url.split("/")[1], []).append(record)
-    folders = [
-        f.name for f in sorted(site.iterdir()) if f.is_dir() and f.name[0] not in "._" and (f / "index.html").is_file()
-    ]
-    keys = {folder: _index_key(site, folder, records.get(folder, []), version("pagefind")) for folder in folders}
-    work = Path(tempfile.mkdtemp(prefix=".search-", dir=site.parent))
+    async def run() -> None:
+        config = IndexConfig(output_path=str(site / INDEX_DIR))
+        async with PagefindIndex(config=config) as index:
+            await index.add_directory(path=str(site))
+            for record in branch_records(site):
+                meta = {"title": record.title, "hg": json.dumps(record.requirements, sort_keys=True)}
+                text = " ".join("".join(record.text).split())
+                await index.add_custom_record(url=record.url, content=text, language=record.language, meta=meta)
+
     try:
-        outputs = {folder: work / folder for folder in folders}
-        todo = []
-        for folder in folders:
-            kept = cache / folder if cache else None
-            if kept and (kept / "key").is_file() and (kept / "key").read_text() == keys[folder]:
-                shutil.copytree(kept / "index", outputs[folder])
-            else:
-                todo.append(folder)
-
-        async def index(folder: str, limit: asyncio.Semaphore) -> None:
-            async with limit, PagefindIndex(config=IndexConfig(output_path=str(outputs[folder]))) as pagefind:
-                await pagefind.add_directory(path=str(site), glob=f"{folder}/**/*.html")
-                for record in records.get(folder, []):
-                    meta = {"title": record.title, "hg": json.dumps(record.requirements, sort_keys=True)}
-                    text = " ".join("".join(record.text).split())
-                    await pagefind.add_custom_record(url=record.url, content=text, language=record.language, meta=meta)
-
-        async def run() -> None:
-            limit = asyncio.Semaphore(max(1, jobs))
-            await asyncio.gather(*(index(folder, limit) for folder in todo))
-
-        try:
-            # In a thread of its own: the caller may be running an event loop of its own (a notebook, a server).
-            with ThreadPoolExecutor(1) as pool:
-                pool.submit(asyncio.run, run()).result()
-        except Exception as exc:  # Pagefind's service reports its failures as exceptions of its own
-            return [error("site", 0, "search", f"Pagefind failed: {str(exc).strip()[:300]}")]
-        if cache:
-            for folder in todo:
-                kept = cache / folder
-                shutil.rmtree(kept, ignore_errors=True)
-                shutil.copytree(outputs[folder], kept / "index")
-                (kept / "key").write_text(keys[folder])
-        _put_together([outputs[folder] for folder in folders if outputs[folder].is_dir()], site / INDEX_DIR)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+        # In a thread of its own: the caller may be running an event loop of its own (a notebook, a server).
+        with ThreadPoolExecutor(1) as pool:
+            pool.submit(asyncio.run, run()).result()
+    except Exception as exc:  # Pagefind's service reports its failures as exceptions of its own
+        return [error("site", 0, "search", f"Pagefind failed: {str(exc).strip()[:300]}")]
+    _sort_entry(site / INDEX_DIR / "pagefind-entry.json")
     return []
 
 
-def _index_key(site: Path, folder: str, records: list[BranchRecord], pagefind_version: str) -> str:
-    """Return the hash of what a locale's index is made of: its pages, its branch records, Pagefind."""
-    pages = sorted((site / folder).rglob("*.html"))
-    return fingerprint(
-        pagefind_version,
-        [(page.relative_to(site).as_posix(), fingerprint(page.read_bytes())) for page in pages],
-        [(r.url, r.language, r.title, r.requirements, r.text) for r in records],
-    )
-
-
-def _put_together(indexes: list[Path], target: Path) -> None:
-    """Merge the indexes of several locales into one folder, with one entry file listing every language."""
-    target.mkdir(parents=True, exist_ok=True)
-    entry: dict[str, Any] = {}
-    for index in indexes:
-        for file in sorted(index.rglob("*")):
-            if file.is_dir() or file.name == "pagefind-entry.json":
-                continue
-            destination = target / file.relative_to(index)
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            if not destination.exists():  # Pagefind's scripts and styles: the same in every index
-                shutil.copyfile(file, destination)
-        if not (index / "pagefind-entry.json").is_file():
-            continue
-        part = json.loads((index / "pagefind-entry.json").read_text(encoding="utf-8"))
-        languages = entry.get("languages", {}) | part.get("languages", {})
-        entry = {**entry, **part, "languages": languages}
-    (target / "pagefind-entry.json").write_text(json.dumps(entry, sort_keys=True, separators=(",", ":")), "utf-8")
+def _sort_entry(entry: Path) -> None:
+    """Write Pagefind's entry file with sorted keys: its languages come in a random order otherwise."""
+    if entry.is_file():
+        data = json.loads(entry.read_text(encoding="utf-8"))
+        entry.write_text(json.dumps(data, sort_keys=True, separators=(",", ":")), encoding="utf-8")

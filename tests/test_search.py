@@ -71,29 +71,3 @@ def test_the_index_is_built_when_the_caller_runs_an_event_loop(tmp_path: Path) -
 
     assert asyncio.run(build()) == 0
     assert (project / "site/_pagefind/pagefind-entry.json").is_file()
-
-
-def test_only_a_changed_locale_is_indexed_again(tmp_path: Path) -> None:
-    """Each locale's index is kept in the cache; a change indexes its own locale only, to the same bytes."""
-    project = copy_project(tmp_path / "project")
-    assert run_helpgen("build", "--project", project).code == 0
-    kept = project / ".helpgen-cache/search"
-
-    def keys() -> dict[str, tuple[str, int]]:
-        return {key.parent.name: (key.read_text(), key.stat().st_mtime_ns) for key in kept.glob("*/key")}
-
-    before = keys()
-    assert set(before) == {"en-us", "zh-cn", "de-de", "qps-ploc", "qps-plocm"}
-    catalog = project / "locales/zh-CN/auto-reply.po"
-    text = catalog.read_text(encoding="utf-8")
-    first = text.index('msgstr "', text.index('msgstr "') + 1) + len('msgstr "')
-    catalog.write_text(text[:first] + "新" + text[first:], encoding="utf-8")
-    assert run_helpgen("build", "--project", project).code == 0
-    after = keys()
-    assert {name for name in before if before[name] != after[name]} == {"zh-cn"}
-    # the index put together from kept and new parts is the one a build from nothing writes
-    assert run_helpgen("build", "--project", project, "--no-cache", "--out", tmp_path / "fresh").code == 0
-    ours, fresh = project / "site/_pagefind", tmp_path / "fresh/_pagefind"
-    listing = sorted(p.relative_to(ours).as_posix() for p in ours.rglob("*") if p.is_file())
-    assert listing == sorted(p.relative_to(fresh).as_posix() for p in fresh.rglob("*") if p.is_file())
-    assert all((ours / name).read_bytes() == (fresh / name).read_bytes() for name in listing)
