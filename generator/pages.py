@@ -18,7 +18,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
 from jinja2.sandbox import ImmutableSandboxedEnvironment
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .cache import files_fingerprint, fingerprint
 from .config import Config
@@ -144,8 +144,10 @@ def make_environment(config: Config, gettext: Callable[[str], str]) -> Immutable
         keep_trailing_newline=True,
         auto_reload=False,  # one build reads each template once
     )
+    # Jinja's new-style gettext marks what it returns as safe HTML: a translation is untrusted
+    # text, so it is escaped first (a translator's <script> shows as text; " cannot end an attribute).
     environment.install_gettext_callables(  # type: ignore[attr-defined]
-        gettext, lambda s, p, n: gettext(s if n == 1 else p), newstyle=True
+        lambda s: escape(gettext(s)), lambda s, p, n: escape(gettext(s if n == 1 else p)), newstyle=True
     )
     return environment
 
