@@ -287,3 +287,25 @@ def test_a_broken_article_is_reported_once_and_pages_linking_to_it_still_build(
     errors = [line for line in result.err.splitlines() if ": error[" in line]
     assert len(errors) == 1 and errors[0].startswith("content/broken.md:"), result.err
     assert 'href="../../en-us/broken/#a-heading"' in (project / "site/en-us/linking/index.html").read_text()
+
+
+def test_ui_strings_read_the_same_whether_looked_up_once_or_on_every_page(make_site: Callable[..., Path]) -> None:
+    """`{{ _("literal") }}` is translated when the template is compiled (pages.ConstantGettext): escaped, % formatted."""
+    from tests.conftest import article
+
+    theme = (
+        'msgid "Skip to content"\nmsgstr "Zum Inhalt <100%%>"\n\n'
+        'msgid "Results: %(count)s"\nmsgstr "Treffer <%(count)s>"\n'
+    )
+    project = make_site({"content/a.md": article("A", "Hi.\n"), "locales/de-DE/_theme.po": theme})
+    assert run_helpgen("build", "--project", project).code == 0
+    page = (project / "site/de-de/a/index.html").read_text(encoding="utf-8")
+    assert '<a class="hg-skip" href="#main">Zum Inhalt &lt;100%&gt;</a>' in page
+    from generator.config import read_config
+    from generator.pages import make_environment
+
+    environment = make_environment(
+        read_config(project), lambda text: {"Skip to content": "Zum <100%%>"}.get(text, text)
+    )
+    folded = environment.from_string('{{ _("Skip to content") }}|{{ _("Skip to content", n=1) }}').render()
+    assert folded == "Zum &lt;100%&gt;|Zum &lt;100%&gt;"  # folded, and the call it replaces
