@@ -290,7 +290,7 @@ def test_a_broken_article_is_reported_once_and_pages_linking_to_it_still_build(
 
 
 def test_ui_strings_read_the_same_whether_looked_up_once_or_on_every_page(make_site: Callable[..., Path]) -> None:
-    """`{{ _("literal") }}` is translated when the template is compiled (pages.ConstantGettext): escaped, % formatted."""
+    """`{{ _("literal") }}` is translated when the template is compiled (ConstantGettext): escaped, % formatted."""
     from tests.conftest import article
 
     theme = (
