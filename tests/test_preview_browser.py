@@ -167,3 +167,18 @@ def test_the_overlay_shows_markup_as_text(page: Any, preview: tuple[str, Path]) 
     finally:
         hostile.unlink()
     page.locator(".hg-pv-overlay").wait_for(state="detached", timeout=10_000)
+
+
+@pytest.mark.parametrize("locale", ["zh-cn", "qps-plocm"])
+def test_the_preview_tools_pass_axe(page: Any, preview: tuple[str, Path], locale: str) -> None:
+    """With every view on (hidden branches shown, source text, status labels), left-to-right and right-to-left."""
+    from tests.test_site_quality import AXE
+
+    url, _ = preview
+    page.goto(url + f"{locale}/cancel-subscription/")
+    for view in ("all", "bilingual", "status"):
+        page.check(f"#hg-pv-{view}")
+    page.add_script_tag(path=str(AXE))
+    results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in results["violations"]]
+    assert [b for b in bad if b[1] in ("serious", "critical")] == []
