@@ -334,7 +334,14 @@ def run_serve(args: argparse.Namespace) -> int:
     """Run `helpgen serve` until interrupted."""
     from .serve import serve
 
-    serve(args.project, args.host, args.port, args.allow_host)
+    try:
+        serve(args.project, args.host, args.port, args.allow_host)
+    except KeyboardInterrupt:  # Ctrl-C is how a preview ends
+        print("helpgen: preview stopped", file=sys.stderr)
+    except OSError as exc:  # the address: in use, or not this machine's
+        print(f"helpgen: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
+        print("helpgen: choose another port with --port N (0: any free port)", file=sys.stderr)
+        return EXIT_USAGE
     return EXIT_OK
 
 

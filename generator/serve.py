@@ -463,8 +463,8 @@ def serve(
     """Build the preview, serve it and rebuild on every change until interrupted."""
     log = log or (lambda message: print(f"helpgen: {message}", file=sys.stderr, flush=True))
     preview = Preview(project_dir, log=log)
+    server = PreviewServer((host, port), preview, extra_hosts)  # first: a taken port is said at once
     preview.build()
-    server = PreviewServer((host, port), preview, extra_hosts)
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown if host not in ('', '0.0.0.0', '::') else 'localhost'}:{server.server_address[1]}/"
     for target, name in ((preview.run_builder, "builder"), (preview.watch, "watcher")):

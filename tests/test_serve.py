@@ -296,3 +296,17 @@ def test_a_broken_config_is_reported_and_the_server_keeps_going(changing: tuple[
     assert request(server, "/de-de/cancel/")[0] == 200
     config.write_text(good, encoding="utf-8")
     wait_for(lambda: not preview.status.problems)
+
+
+def test_a_taken_port_is_a_usage_error_said_at_once(make_site: Callable[..., Path]) -> None:
+    import socket
+
+    project = make_site({"content/cancel.md": ARTICLE})
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_helpgen("serve", "--project", project, "--port", str(port))
+    assert result.code == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in result.err and "--port" in result.err
+    assert not (project / ".helpgen-cache").exists()  # nothing was built before the address failed
