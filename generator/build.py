@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -42,6 +43,7 @@ from .writer import (
     finish_site,
     read_previous,
     remove_leftovers,
+    update_files,
     write_page,
     write_part_marker,
 )
@@ -60,6 +62,9 @@ class BuildOptions:
     background_cleanup: bool = False
     #: (K, N): build only the K-th of N parts of the pages, for `helpgen merge` to put together.
     part: tuple[int, int] | None = None
+    #: Write changed pages straight into the previous site (the preview): no new folder, no swap.
+    #: Each page is replaced atomically, but the site as a whole is not.
+    in_place: bool = False
 
 
 @dataclass
@@ -88,7 +93,8 @@ def build_site(config: Config, options: BuildOptions, progress: Progress | None 
     previous = previous_manifest(cache, options.out_dir)
     paths = article_paths(config)
     remove_leftovers(options.out_dir)
-    staging = begin_site(options.out_dir)
+    in_place = options.in_place and bool(previous) and (options.out_dir / MARKER).is_file()
+    staging = options.out_dir.resolve() if in_place else begin_site(options.out_dir)
     try:
         config_key = fingerprint(files_fingerprint([config.project_dir / CONFIG_NAME]), config.search, config.preview)
         with Workers(config, locales, options.jobs, len(paths), cache, config_key, options.out_dir) as workers:
@@ -122,7 +128,7 @@ def build_site(config: Config, options: BuildOptions, progress: Progress | None 
                 options.out_dir,
                 result.report,
             )
-        keep_failed_pages(config, locales, options, result, staging, share)
+        keep_failed_pages(config, locales, options, result, None if in_place else staging, share)
         files = files if first else []
         if options.part is not None:
             inputs = fingerprint(
@@ -135,17 +141,27 @@ def build_site(config: Config, options: BuildOptions, progress: Progress | None 
         manifest |= {"__files__": fingerprint([(p, f.stat().st_size, f.stat().st_mtime_ns) for p, f in files])}
         manifest["__out__"] = str(options.out_dir.resolve())
         if manifest == previous and not result.failed and (options.out_dir / MARKER).is_file():
-            discard_site(staging)  # nothing changed: the site on disk is already this build's
+            if not in_place:
+                discard_site(staging)  # nothing changed: the site on disk is already this build's
             return result
-        carry_unchanged(options.out_dir, staging, [path for part in rendered for path in part.unchanged] + carried)
+        if in_place:
+            remove_stale_pages(staging, previous, manifest, result.failed)
+        else:
+            carry_unchanged(options.out_dir, staging, [path for part in rendered for path in part.unchanged] + carried)
         if config.search and options.part is None:
             result.report.extend(index_site(staging))
-        finish_site(staging, options.out_dir, files, options.background_cleanup)
+        if in_place:
+            update_files(staging, files)
+        else:
+            finish_site(staging, options.out_dir, files, options.background_cleanup)
         result.written = True
-        if not result.failed:
-            cache.write_manifest(manifest)
+        # Also after failures: the pages on disk are this build's (a failed page has no key, so
+        # the next build makes it again). Keeping the last good build's keys instead let a page
+        # changed back to what it was then pass for unchanged while the site had the newer one.
+        cache.write_manifest(manifest)
     except BaseException:
-        discard_site(staging)
+        if not in_place:
+            discard_site(staging)
         raise
     return result
 
@@ -210,6 +226,19 @@ def write_site_pages(
         write_page(staging, page)
     manifest["__site_pages__"] = json.dumps(sorted(page.path for page in pages))
     return []
+
+
+def remove_stale_pages(site: Path, previous: Mapping[str, str], manifest: Mapping[str, str], failed: list[str]) -> None:
+    """In a build in place, delete the pages of the previous build that this one no longer makes."""
+    keep = set(manifest) | set(failed)
+    stale = [path for path in previous if not path.startswith("__") and path not in keep]
+    stale += sorted(
+        set(json.loads(previous.get("__site_pages__", "[]"))) - set(json.loads(manifest.get("__site_pages__", "[]")))
+    )
+    for path in stale:
+        (site / path).unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # its folder, when it was the page's own and is now empty
+            (site / path).parent.rmdir()
 
 
 def carry_unchanged(out_dir: Path, staging: Path, paths: list[str]) -> None:
@@ -352,17 +381,21 @@ def keep_failed_pages(
     locales: list[LocaleInfo],
     options: BuildOptions,
     result: BuildResult,
-    staging: Path,
+    staging: Path | None,
     share: frozenset[str] | None,
 ) -> None:
-    """Keep serving the previous version of every article page whose new build failed."""
+    """Keep serving the previous version of every article page whose new build failed.
+
+    Without `staging` (a build in place), the previous version is where it was.
+    """
     built = set(result.pages)
     paths = [path for path in article_paths(config) if share is None or path in share]
     expected = {page_path(locale, path[: -len(".md")]) for path in paths for locale in locales}
     for path in sorted(expected - built):
         previous = read_previous(options.out_dir, path)
         if previous is not None:
-            write_page(staging, Page(path, previous, "previous build"))
+            if staging is not None:
+                write_page(staging, Page(path, previous, "previous build"))
             result.kept.append(path)
         result.failed.append(path)
 

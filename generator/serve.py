@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import gc
 import json
 import mimetypes
 import socket
@@ -110,7 +111,8 @@ class Preview:
         written = False
         try:
             config = dataclasses.replace(read_config(self.project_dir), preview=True, search=False)
-            result = build_site(config, BuildOptions(out_dir=self.out_dir, jobs=1, background_cleanup=True))
+            options = BuildOptions(out_dir=self.out_dir, jobs=1, background_cleanup=True, in_place=True)
+            result = build_site(config, options)
             self.config = config
             problems: tuple[Diagnostic, ...] = tuple(result.report)
             written = result.written
@@ -153,6 +155,10 @@ class Preview:
                 return
             self.dirty.clear()
             self.build()
+            # What outlives a build (parsers, caches of parsed text) stays for the next one: collect
+            # the garbage now that the pages know, and keep the rest out of later collections.
+            gc.collect()
+            gc.freeze()
 
     def stop(self) -> None:
         """Stop the builder, the watchers and every event stream."""
@@ -462,6 +468,7 @@ def serve(
 ) -> None:
     """Build the preview, serve it and rebuild on every change until interrupted."""
     log = log or (lambda message: print(f"helpgen: {message}", file=sys.stderr, flush=True))
+    gc.set_threshold(50_000, 50, 50)  # as helpgen build does: a build makes many objects and few cycles
     preview = Preview(project_dir, log=log)
     server = PreviewServer((host, port), preview, extra_hosts)  # first: a taken port is said at once
     preview.build()

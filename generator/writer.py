@@ -100,7 +100,20 @@ def write_page(staging: Path, page: Page) -> None:
     if folder not in _made_folders:
         os.makedirs(folder, exist_ok=True)
         _made_folders.add(folder)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except FileNotFoundError:  # a folder removed since it was made (a site updated in place)
+        os.makedirs(folder, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except FileExistsError:  # a page of a site being updated in place: replaced at once, never half written
+        temporary = f"{path}.{os.getpid()}.tmp"
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        try:
+            os.write(descriptor, page.content)
+        finally:
+            os.close(descriptor)
+        os.replace(temporary, path)
+        return
     try:
         os.write(descriptor, page.content)
     finally:
@@ -153,6 +166,17 @@ def finish_site(staging: Path, out_dir: Path, files: Iterable[tuple[str, Path]] 
     (staging / MARKER).write_text("This folder was built by helpgen and is replaced by every build.\n")
     os.chmod(staging, 0o755)
     _swap(staging, out_dir.resolve(), background)
+
+
+def update_files(site: Path, files: Iterable[tuple[str, Path]] = ()) -> None:
+    """Copy into a site updated in place the files that differ from its copies (size or time)."""
+    for relative, source in files:
+        target = site / relative
+        mine, theirs = source.stat(), target.stat() if target.is_file() else None
+        if theirs is None or (theirs.st_size, theirs.st_mtime_ns) != (mine.st_size, mine.st_mtime_ns):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)  # copy2 keeps the time that the next build compares
+    (site / MARKER).write_text("This folder was built by helpgen and is replaced by every build.\n")
 
 
 def discard_site(staging: Path) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from generator.build import BuildOptions, build_site
 from generator.config import read_config
-from tests.conftest import article
+from tests.conftest import article, run_helpgen, write_files
 
 
 def many_articles(count: int) -> dict[str, str]:
@@ -139,3 +139,60 @@ def test_parts_merge_into_exactly_the_single_build(make_site: Callable[..., Path
     assert run_helpgen("build", "--project", project, "--shard", "2/3", "--out", project / "part2").code == 0
     stale = run_helpgen("merge", project / "part1", project / "part2", project / "part3", "--out", project / "bad")
     assert stale.code == 2 and "the parts were built from different inputs" in stale.err
+
+
+def test_a_build_with_a_failed_page_leaves_no_stale_page_behind(make_site: Callable[..., Path]) -> None:
+    """A page rebuilt in a build where another page failed is not taken for the old one later."""
+
+    def catalog(text: str) -> str:
+        return f'msgid "A"\nmsgstr "A"\n\nmsgid "Hello."\nmsgstr "{text}"\n'
+
+    project = make_site(
+        {
+            "content/a.md": article("A", "Hello.\n"),
+            "content/b.md": article("B", "Bye.\n"),
+            "locales/de-DE/a.po": catalog("Alt."),
+        }
+    )
+    page = project / "site/de-de/a/index.html"
+    assert run_helpgen("build", "--project", project).code == 0
+    broken = article("B", "Bye, see [nothing](missing.md).\n")  # fails when rendered; A's page does not change
+    write_files(project, {"locales/de-DE/a.po": catalog("Neu."), "content/b.md": broken})
+    assert run_helpgen("build", "--project", project).code == 1
+    assert "Neu." in page.read_text(encoding="utf-8")
+    write_files(project, {"locales/de-DE/a.po": catalog("Alt.")})  # back as it was in the first build
+    assert run_helpgen("build", "--project", project).code == 1
+    assert "Alt." in page.read_text(encoding="utf-8")
+
+
+def test_a_site_updated_in_place_is_the_site_a_fresh_build_makes(
+    make_site: Callable[..., Path], tmp_path: Path
+) -> None:
+    """The preview's builds in place (changed pages only, no new folder) end where a fresh build does."""
+    project = make_site(many_articles(6))
+    out = project / "preview"
+
+    def step() -> None:
+        config = read_config(project)
+        build_site(config, BuildOptions(out_dir=out, jobs=1, in_place=True))
+        fresh = tmp_path / f"fresh-{len(list(tmp_path.iterdir()))}"
+        build_site(config, BuildOptions(out_dir=fresh, jobs=1, cache=False))
+        assert digest(out) == digest(fresh)
+
+    step()
+    folder = out.stat().st_ino  # the same folder from now on: pages are written into it
+    step()  # nothing changed
+    write_files(project, {"locales/de-DE/a002.po": 'msgid "Article 2"\nmsgstr "Zweiter Artikel"\n'})
+    step()
+    removed = (project / "content/a003.md").read_text(encoding="utf-8")
+    (project / "content/a003.md").unlink()  # a link to it now fails: a002's pages keep their old version
+    write_files(project, {"content/a002.md": article("Article 2", "# Article 2\n\nNo link any more.\n")})
+    step()
+    write_files(project, {"content/a003.md": removed})  # back, into the folder it left
+    step()
+    write_files(project, {"content/extra.md": article("Extra", "New.\n")})
+    step()
+    (project / "content/extra.md").unlink()
+    step()
+    assert not (out / "en-us/extra").exists()
+    assert out.stat().st_ino == folder
