@@ -310,3 +310,31 @@ def test_a_taken_port_is_a_usage_error_said_at_once(make_site: Callable[..., Pat
     assert result.code == 2
     assert f"cannot listen on 127.0.0.1:{port}" in result.err and "--port" in result.err
     assert not (project / ".helpgen-cache").exists()  # nothing was built before the address failed
+
+
+def test_every_segment_says_its_status_in_the_preview(make_site: Callable[..., Path]) -> None:
+    """Untranslated, fuzzy, machine-translated and QA-flagged segments each carry their status and entry."""
+    body = "Plain one.\n\nFuzzy one.\n\nMachine one.\n\nThe **bold** one.\n\nMissing one.\n"
+    catalog = (
+        'msgid "A"\nmsgstr "A"\n\n'
+        'msgid "Plain one."\nmsgstr "Eins."\n\n'
+        '#, fuzzy\nmsgid "Fuzzy one."\nmsgstr "Zwei."\n\n'
+        '# origin: machine\nmsgid "Machine one."\nmsgstr "Drei."\n\n'
+        'msgid "The **bold** one."\nmsgstr "Der ** fette ** vier."\n'
+    )
+    project = make_site({"content/a.md": article("A", body), "locales/de-DE/a.po": catalog})
+    preview = Preview(project)
+    preview.build()
+    page = (preview.out_dir / "de-de/a/index.html").read_text(encoding="utf-8")
+
+    def status(source: str) -> tuple[str, str]:
+        tag = page.split(f'data-hg-source="{source}"', 1)[1].split(">", 1)[0]
+        entry = tag.split('data-hg-entry="', 1)[1].split('"', 1)[0] if "data-hg-entry" in tag else ""
+        return tag.split('data-hg-status="', 1)[1].split('"', 1)[0], entry
+
+    assert status("Plain one.") == ("translated", "locales/de-DE/a.po:4")
+    assert status("Fuzzy one.") == ("fuzzy", "locales/de-DE/a.po:8")
+    assert status("Machine one.") == ("machine", "locales/de-DE/a.po:12")
+    assert status("The bold one.") == ("qa", "locales/de-DE/a.po:15")  # bold that does not render
+    assert status("Missing one.") == ("untranslated", "")
+    assert "bold of the source does not render" in page
