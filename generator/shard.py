@@ -204,39 +204,28 @@ class Shard:
         """Write into `staging` every page of this shard (and of the share) that differs from the previous build's."""
         rendered = Rendered()
         with PageWriter(staging) as writer:
-            self._render(site, org, previous, share, rendered, writer)
+            for path, summary in self.summaries.items():
+                if share is not None and path not in share:
+                    continue
+                for locale in self.locales:
+                    if locale.tag not in summary.localized:
+                        continue
+                    theme = self.theme(locale)
+                    output = page_path(locale, summary.slug)
+                    context = page_context(site, summary, locale, org)
+                    key = fingerprint(self.sources[path].keys[locale.tag], theme.fingerprint, context)
+                    rendered.keys[output] = key
+                    if previous.get(output) == key and (self.out_dir / output).is_file():
+                        rendered.unchanged.append(output)
+                        continue
+                    page, problems = render_page(self.item(path, locale), site, theme, org)
+                    if page is None:
+                        rendered.diagnostics.extend(problems)
+                        del rendered.keys[output]
+                        continue
+                    writer.write(page)
+                    rendered.rebuilt.append(output)
         return rendered
-
-    def _render(
-        self,
-        site: Site,
-        org: Mapping[str, Any] | None,
-        previous: Mapping[str, str],
-        share: frozenset[str] | None,
-        rendered: Rendered,
-        writer: PageWriter,
-    ) -> None:
-        for path, summary in self.summaries.items():
-            if share is not None and path not in share:
-                continue
-            for locale in self.locales:
-                if locale.tag not in summary.localized:
-                    continue
-                theme = self.theme(locale)
-                output = page_path(locale, summary.slug)
-                context = page_context(site, summary, locale, org)
-                key = fingerprint(self.sources[path].keys[locale.tag], theme.fingerprint, context)
-                rendered.keys[output] = key
-                if previous.get(output) == key and (self.out_dir / output).is_file():
-                    rendered.unchanged.append(output)
-                    continue
-                page, problems = render_page(self.item(path, locale), site, theme, org)
-                if page is None:
-                    rendered.diagnostics.extend(problems)
-                    del rendered.keys[output]
-                    continue
-                writer.write(page)
-                rendered.rebuilt.append(output)
 
     def item(self, path: str, locale: LocaleInfo) -> LocalizedArticle:
         """Return an article in a locale, parsing it now if the cache spared that until a page needed it."""

@@ -19,7 +19,7 @@ from .model import MACHINE, Article, Catalog, CatalogEntry, LocalizedArticle, Se
 from .placeholders import fill, find_placeholders, stray_template_syntax
 from .plurals import COUNT, COUNT_MARK, categories
 from .pseudo import pseudo_localize
-from .qa import ERROR, Pair, Settings, run_checks
+from .qa import ERROR, Finding, Pair, Settings, run_checks
 from .report import Diagnostic, warning
 from .segment import plain_text
 
@@ -112,12 +112,7 @@ def note_for(
     forms = entry.msgstr_plural if segment.plural else (entry.msgstr,)
     findings = [problem] if (problem := check_translation(segment, forms)) else []
     if review is not None:
-        for form in forms:
-            pair = Pair(segment.msgid, form, review.locale, review.source_locale, review.settings, review.rtl)
-            findings += [
-                f"{severity}: {finding.message}"
-                for severity, finding in run_checks(pair, review.severities, entry.ignored)
-            ]
+        findings += [f"{severity}: {finding.message}" for severity, finding in review.findings(segment, forms, entry)]
     if findings:
         flags.append("qa")
     return SegmentNote(tuple(flags), f"{catalog_path}:{entry.line}", source, tuple(dict.fromkeys(findings)))
@@ -168,26 +163,26 @@ class Review:
     settings: Settings
     rtl: bool = False
 
+    def findings(
+        self, segment: Segment, forms: tuple[str, ...], entry: CatalogEntry, only: str | None = None
+    ) -> list[tuple[str, Finding]]:
+        """Return (severity, finding) for each form of a translation, checked against its source (or plural)."""
+        sources = (segment.msgid, *([segment.plural] * (len(forms) - 1))) if segment.plural else (segment.msgid,)
+        found = []
+        for source, form in zip(sources, forms, strict=False):
+            pair = Pair(source, form, self.locale, self.source_locale, self.settings, self.rtl)
+            found += run_checks(pair, self.severities, entry.ignored, only=only)
+        return found
+
     def failures(
         self, segment: Segment, forms: tuple[str, ...], entry: CatalogEntry, path: str, diagnostics: list[Diagnostic]
     ) -> bool:
         """Report every error-level finding of a translation (as a warning: the build goes on); True if any."""
-        sources = (segment.msgid, *([segment.plural] * (len(forms) - 1))) if segment.plural else (segment.msgid,)
-        failed = False
-        for source, form in zip(sources, forms, strict=False):
-            pair = Pair(source, form, self.locale, self.source_locale, self.settings, self.rtl)
-            for _severity, finding in run_checks(pair, self.severities, entry.ignored, only=ERROR):
-                diagnostics.append(
-                    warning(
-                        path,
-                        entry.line,
-                        finding.check,
-                        finding.message + "; the source text is shown instead",
-                        finding.fix,
-                    )
-                )
-                failed = True
-        return failed
+        found = self.findings(segment, forms, entry, only=ERROR)
+        for _severity, finding in found:
+            message = finding.message + "; the source text is shown instead"
+            diagnostics.append(warning(path, entry.line, finding.check, message, finding.fix))
+        return bool(found)
 
 
 def unpublished(localized: LocalizedArticle, variables: Mapping[str, Any], source_locale: str) -> LocalizedArticle:

@@ -101,21 +101,20 @@ def write_page(staging: Path, page: Page) -> None:
         os.makedirs(folder, exist_ok=True)
         _made_folders.add(folder)
     try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        _write_file(path, page.content, os.O_EXCL)
     except FileNotFoundError:  # a folder removed since it was made (a site updated in place)
         os.makedirs(folder, exist_ok=True)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        _write_file(path, page.content, os.O_EXCL)
     except FileExistsError:  # a page of a site being updated in place: replaced at once, never half written
         temporary = f"{path}.{os.getpid()}.tmp"
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-        try:
-            os.write(descriptor, page.content)
-        finally:
-            os.close(descriptor)
+        _write_file(temporary, page.content, os.O_TRUNC)
         os.replace(temporary, path)
-        return
+
+
+def _write_file(path: str, content: bytes, mode: int) -> None:
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | mode, 0o644)
     try:
-        os.write(descriptor, page.content)
+        os.write(descriptor, content)
     finally:
         os.close(descriptor)
 
