@@ -155,10 +155,6 @@ class Preview:
                 return
             self.dirty.clear()
             self.build()
-            # What outlives a build (parsers, caches of parsed text) stays for the next one: collect
-            # the garbage now that the pages know, and keep the rest out of later collections.
-            gc.collect()
-            gc.freeze()
 
     def stop(self) -> None:
         """Stop the builder, the watchers and every event stream."""
