@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import shutil
@@ -31,7 +30,7 @@ from .pages import (
 from .paths import iter_files
 from .progress import Progress
 from .report import ContentError, Report, error, warning
-from .search import index_site
+from .search import index_site, remove_index
 from .shard import KNOWN, Gathered, Rendered, Summary
 from .toc import TOC_NAMES, TocEntry, load_toc, sections_of, toc_slugs
 from .workers import Workers, default_jobs
@@ -62,9 +61,11 @@ class BuildOptions:
     background_cleanup: bool = False
     #: (K, N): build only the K-th of N parts of the pages, for `helpgen merge` to put together.
     part: tuple[int, int] | None = None
-    #: Write changed pages straight into the previous site (the preview): no new folder, no swap.
-    #: Each page is replaced atomically, but the site as a whole is not.
-    in_place: bool = False
+    #: Update a site that this cache built by writing only its changed pages into it (each page
+    #: replaced atomically, but not the site as a whole) and deleting the pages no longer built.
+    #: Without it, or without a cache that knows the site, the site is assembled beside the old
+    #: one and swapped in at once.
+    in_place: bool = True
 
 
 @dataclass
@@ -93,7 +94,7 @@ def build_site(config: Config, options: BuildOptions, progress: Progress | None 
     previous = previous_manifest(cache, options.out_dir)
     paths = article_paths(config)
     remove_leftovers(options.out_dir)
-    in_place = options.in_place and bool(previous) and (options.out_dir / MARKER).is_file()
+    in_place = options.in_place and options.part is None and bool(previous) and (options.out_dir / MARKER).is_file()
     staging = options.out_dir.resolve() if in_place else begin_site(options.out_dir)
     try:
         config_key = fingerprint(files_fingerprint([config.project_dir / CONFIG_NAME]), config.search, config.preview)
@@ -109,6 +110,8 @@ def build_site(config: Config, options: BuildOptions, progress: Progress | None 
             site = make_site(config, locales, summaries, files, toc, paths)
             share = part_of(paths, options.part)
             progress.update(f"rendering pages ({workers.jobs} processes)")
+            if in_place:  # until the new manifest is written, the old one no longer describes the site
+                cache.begin_update()
             rendered = workers.render(site, org, staging, previous, share)
         progress.update("writing the site")
         record(result, gathered, rendered)
@@ -139,9 +142,14 @@ def build_site(config: Config, options: BuildOptions, progress: Progress | None 
             )
             write_part_marker(staging, *options.part, inputs, config.search)
         manifest |= {"__files__": fingerprint([(p, f.stat().st_size, f.stat().st_mtime_ns) for p, f in files])}
+        manifest["__file_paths__"] = json.dumps(sorted(path for path, _ in files))
         manifest["__out__"] = str(options.out_dir.resolve())
+        if config.search and options.part is None:
+            manifest["__search__"] = "indexed"  # dropped below if indexing fails, so that the next build tries again
         if manifest == previous and not result.failed and (options.out_dir / MARKER).is_file():
-            if not in_place:
+            if in_place:
+                cache.end_update()  # nothing was written
+            else:
                 discard_site(staging)  # nothing changed: the site on disk is already this build's
             return result
         if in_place:
@@ -149,7 +157,12 @@ def build_site(config: Config, options: BuildOptions, progress: Progress | None 
         else:
             carry_unchanged(options.out_dir, staging, [path for part in rendered for path in part.unchanged] + carried)
         if config.search and options.part is None:
-            result.report.extend(index_site(staging))
+            problems = index_site(staging, in_place=in_place)
+            if problems:
+                del manifest["__search__"]
+            result.report.extend(problems)
+        elif in_place:
+            remove_index(staging)
         if in_place:
             update_files(staging, files)
         else:
@@ -229,16 +242,20 @@ def write_site_pages(
 
 
 def remove_stale_pages(site: Path, previous: Mapping[str, str], manifest: Mapping[str, str], failed: list[str]) -> None:
-    """In a build in place, delete the pages of the previous build that this one no longer makes."""
-    keep = set(manifest) | set(failed)
-    stale = [path for path in previous if not path.startswith("__") and path not in keep]
-    stale += sorted(
-        set(json.loads(previous.get("__site_pages__", "[]"))) - set(json.loads(manifest.get("__site_pages__", "[]")))
-    )
-    for path in stale:
+    """In a build in place, delete the pages and files of the previous build that this one no longer makes."""
+    listed = ("__site_pages__", "__file_paths__")  # the pages that are not articles, and the copied files
+    keep = set(manifest) | set(failed) | {path for name in listed for path in json.loads(manifest.get(name, "[]"))}
+    stale = [path for path in previous if not path.startswith("__")]
+    stale += [path for name in listed for path in json.loads(previous.get(name, "[]"))]
+    for path in sorted(set(stale) - keep):
         (site / path).unlink(missing_ok=True)
-        with contextlib.suppress(OSError):  # its folder, when it was the page's own and is now empty
-            (site / path).parent.rmdir()
+        folder = (site / path).parent
+        while folder != site:  # its folders, as far as they are now empty
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+            folder = folder.parent
 
 
 def carry_unchanged(out_dir: Path, staging: Path, paths: list[str]) -> None:

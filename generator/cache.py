@@ -115,9 +115,13 @@ class Cache:
             Path(temporary).unlink(missing_ok=True)
             raise
 
+    #: Present while a build updates its site in place: the pages on disk may no longer be the
+    #: manifest's, so a build after an interrupted one takes the manifest as lost.
+    UPDATING = "manifest.updating"
+
     def read_manifest(self) -> dict[str, str]:
         """Return output path -> page key of the last build written from this cache."""
-        if self.root is None:
+        if self.root is None or (self.root / self.UPDATING).exists():
             return {}
         try:
             data = json.loads((self.root / "manifest.json").read_text(encoding="utf-8"))
@@ -134,3 +138,15 @@ class Cache:
         with os.fdopen(handle, "w", encoding="utf-8") as file:
             json.dump(manifest, file, sort_keys=True)
         os.replace(temporary, self.root / "manifest.json")
+        self.end_update()
+
+    def begin_update(self) -> None:
+        """Say that the site is about to change in place (until `write_manifest` or `end_update`)."""
+        if self.root is not None:
+            self.root.mkdir(parents=True, exist_ok=True)
+            (self.root / self.UPDATING).touch()
+
+    def end_update(self) -> None:
+        """Say that the site on disk is the manifest's again."""
+        if self.root is not None:
+            (self.root / self.UPDATING).unlink(missing_ok=True)

@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -20,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from .report import Diagnostic, error, warning
+from .writer import replace_folder
 
 #: The folder of the index in the site.
 INDEX_DIR = "_pagefind"
@@ -115,8 +119,13 @@ def branch_records(site: Path) -> Iterator[BranchRecord]:
                 yield record
 
 
-def index_site(site: Path) -> list[Diagnostic]:
-    """Index the pages below `site` (a staging folder); return a warning if Pagefind is missing or fails."""
+def index_site(site: Path, in_place: bool = False) -> list[Diagnostic]:
+    """Index the pages below `site`; return a warning if Pagefind is missing, an error if it fails.
+
+    In a staging folder the index is written where it belongs. In a site updated in place
+    (`in_place`), it is written beside the site and then swapped in for the old index at once,
+    so that the site never serves half an index.
+    """
     try:
         from pagefind.index import IndexConfig, PagefindIndex
     except ImportError:
@@ -130,8 +139,10 @@ def index_site(site: Path) -> list[Diagnostic]:
             )
         ]
 
+    output = Path(tempfile.mkdtemp(prefix=f".{site.name}.new-", dir=site.parent)) if in_place else site / INDEX_DIR
+
     async def run() -> None:
-        config = IndexConfig(output_path=str(site / INDEX_DIR))
+        config = IndexConfig(output_path=str(output))
         async with PagefindIndex(config=config) as index:
             await index.add_directory(path=str(site))
             for record in branch_records(site):
@@ -144,9 +155,19 @@ def index_site(site: Path) -> list[Diagnostic]:
         with ThreadPoolExecutor(1) as pool:
             pool.submit(asyncio.run, run()).result()
     except Exception as exc:  # Pagefind's service reports its failures as exceptions of its own
+        if in_place:
+            shutil.rmtree(output, ignore_errors=True)
         return [error("site", 0, "search", f"Pagefind failed: {str(exc).strip()[:300]}")]
-    _sort_entry(site / INDEX_DIR / "pagefind-entry.json")
+    _sort_entry(output / "pagefind-entry.json")
+    if in_place:
+        os.chmod(output, 0o755)  # mkdtemp's folder is private
+        replace_folder(output, site / INDEX_DIR)
     return []
+
+
+def remove_index(site: Path) -> None:
+    """Delete the search index of a site updated in place by a build without search."""
+    shutil.rmtree(site / INDEX_DIR, ignore_errors=True)
 
 
 def _sort_entry(entry: Path) -> None:

@@ -1,6 +1,7 @@
-"""Write the site: all pages into a new folder beside the output, then swap it in at once.
+"""Write the site: all pages into a new folder beside the output, then swap it in at once; or,
+for an incremental build, only the changed pages into the site, each atomically.
 
-A build that fails or is killed before the swap leaves the previous site as it was. helpgen
+A full build that fails or is killed before the swap leaves the previous site as it was. helpgen
 only ever replaces or deletes a folder that it created itself (it leaves a marker file in
 it), and refuses an output folder that is the project, one of its input folders, or `/`.
 """
@@ -209,6 +210,19 @@ def _swap(staging: Path, out_dir: Path, background: bool = False) -> None:
         remove_in_background(retired)
     else:
         shutil.rmtree(retired, ignore_errors=True)
+
+
+def replace_folder(new: Path, old: Path) -> None:
+    """Put the folder `new` in place of `old` (atomically where the system allows) and delete the old one."""
+    if not old.exists():
+        new.rename(old)
+        return
+    if not _exchange(new, old):
+        retired = new.with_name(new.name + ".old")
+        old.rename(retired)
+        new.rename(old)
+        new = retired
+    shutil.rmtree(new, ignore_errors=True)
 
 
 def _exchange(first: Path, second: Path) -> bool:

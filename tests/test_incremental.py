@@ -168,7 +168,7 @@ def test_a_build_with_a_failed_page_leaves_no_stale_page_behind(make_site: Calla
 def test_a_site_updated_in_place_is_the_site_a_fresh_build_makes(
     make_site: Callable[..., Path], tmp_path: Path
 ) -> None:
-    """The preview's builds in place (changed pages only, no new folder) end where a fresh build does."""
+    """Builds in place (changed pages only, no new folder) end where a fresh build does, folders included."""
     project = make_site(many_articles(6))
     out = project / "preview"
 
@@ -178,6 +178,9 @@ def test_a_site_updated_in_place_is_the_site_a_fresh_build_makes(
         fresh = tmp_path / f"fresh-{len(list(tmp_path.iterdir()))}"
         build_site(config, BuildOptions(out_dir=fresh, jobs=1, cache=False))
         assert digest(out) == digest(fresh)
+        assert sorted(p.relative_to(out) for p in out.rglob("*")) == sorted(
+            p.relative_to(fresh) for p in fresh.rglob("*")
+        )
 
     step()
     folder = out.stat().st_ino  # the same folder from now on: pages are written into it
@@ -195,4 +198,13 @@ def test_a_site_updated_in_place_is_the_site_a_fresh_build_makes(
     (project / "content/extra.md").unlink()
     step()
     assert not (out / "en-us/extra").exists()
+    write_files(project, {"content/media/shots/a.png": "one", "locales/de-DE/media/shots/a.png": "eins"})
+    step()
+    write_files(project, {"content/media/shots/a.png": "one, retaken"})
+    step()
+    assert (out / "media/shots/a.png").read_text() == "one, retaken"
+    (project / "content/media/shots/a.png").unlink()
+    (project / "locales/de-DE/media/shots/a.png").unlink()
+    step()
+    assert not (out / "media").exists() and not (out / "de-de/media").exists()
     assert out.stat().st_ino == folder

@@ -278,3 +278,45 @@ def test_a_build_killed_midway_leaves_the_previous_site_untouched(tmp_path: Path
         time.sleep(0.05)
     assert not list(tmp_path.glob(".site.new-*")) and not list(tmp_path.glob(".site.old-*"))
     assert "Changed." in (tmp_path / "site/en-us/a000/index.html").read_text()
+
+
+@pytest.mark.slow
+def test_a_build_in_place_killed_midway_is_mended_by_the_next_build(tmp_path: Path) -> None:
+    """Killed while it rewrites pages in place, then the change undone: the next build is still exact.
+
+    The pages on disk are then partly the killed build's; the manifest of the build before would
+    pass them for unchanged. The build marks the manifest as outdated before it writes.
+    """
+    from tests.conftest import BASIC_CONFIG
+    from tests.test_build import tree_digest
+
+    footer = "templates/partials/footer.html"
+    files = {"helpgen.yaml": BASIC_CONFIG, footer: '<footer class="hg-footer">Footer A</footer>\n'}
+    for n in range(1500):
+        files[f"content/a{n:03}.md"] = article(f"Article {n}", f"# Article {n}\n\n" + "Some text. " * 200 + "\n")
+    write_files(tmp_path, files)
+    site = tmp_path / "site"
+    assert run_helpgen("build", "--project", tmp_path, "-j2").code == 0
+    first, halfway = site / "en-us/a000/index.html", 0
+    for attempt in range(3):
+        write_files(tmp_path, {footer: '<footer class="hg-footer">Footer B</footer>\n'})
+        process = subprocess.Popen(
+            [sys.executable, "-m", "generator", "build", "--project", str(tmp_path), "-j2"],
+            cwd=REPO,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        while process.poll() is None and b"Footer B" not in first.read_bytes():
+            time.sleep(0.001)
+        os.killpg(process.pid, signal.SIGKILL)  # as soon as the first page is rewritten
+        process.wait()
+        pages = list(site.glob("*/a*/index.html"))
+        changed = sum("Footer B" in page.read_text(encoding="utf-8") for page in pages)
+        halfway += 0 < changed < len(pages)
+        write_files(tmp_path, {footer: '<footer class="hg-footer">Footer A</footer>\n'})  # the change undone
+        assert run_helpgen("build", "--project", tmp_path, "-j2").code == 0
+        fresh = tmp_path / f"fresh-{attempt}"
+        assert run_helpgen("build", "--project", tmp_path, "--no-cache", "--out", fresh).code == 0
+        assert tree_digest(site) == tree_digest(fresh), f"attempt {attempt}: {changed} of {len(pages)} rewritten"
+        shutil.rmtree(fresh)
+    assert halfway >= 1, "at least one build must be killed while it rewrote the pages"

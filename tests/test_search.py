@@ -71,3 +71,24 @@ def test_the_index_is_built_when_the_caller_runs_an_event_loop(tmp_path: Path) -
 
     assert asyncio.run(build()) == 0
     assert (project / "site/_pagefind/pagefind-entry.json").is_file()
+
+
+def test_a_site_updated_in_place_gets_the_index_a_fresh_build_makes(tmp_path: Path) -> None:
+    """An incremental build indexes the site again beside it and swaps the new index in whole."""
+    from tests.test_build import tree_digest
+
+    project = copy_project(tmp_path / "project")
+    assert run_helpgen("build", "--project", project).code == 0
+    folder = (project / "site").stat().st_ino
+    catalog = project / "locales/de-DE/auto-reply.po"
+    text = catalog.read_text(encoding="utf-8")
+    assert '"automatische Antwort konfigurieren' in text
+    catalog.write_text(text.replace('"automatische Antwort konfigurieren', '"Abwesenheitsnotiz konfigurieren', 1))
+    result = run_helpgen("build", "--project", project)
+    assert result.code == 0 and "reused" in result.err
+    assert (project / "site").stat().st_ino == folder, "updated in place, not swapped"
+    assert run_helpgen("build", "--project", project, "--no-cache", "--out", tmp_path / "fresh").code == 0
+    assert tree_digest(project / "site/_pagefind") == tree_digest(tmp_path / "fresh/_pagefind")
+    assert sorted(p.name for p in project.iterdir() if p.name.startswith(".site")) == [], "nothing left beside it"
+    assert run_helpgen("build", "--project", project, "--no-search").code == 0
+    assert not (project / "site/_pagefind").exists()
