@@ -14,6 +14,9 @@ before each:
 
 It prints each figure, pages per second, the peak memory of the largest process, and the
 ratios to the floor and to the full build. Figures are only comparable within one run.
+
+Earlier runs' output is moved aside, not deleted, until the end (see `discard`): on this
+machine's disk, mass deletions slow down the file creations of the next minute.
 """
 
 from __future__ import annotations
@@ -50,6 +53,37 @@ def run(command: list[str]) -> tuple[float, int, str]:
     return seconds, usage.ru_maxrss // 1024, (stderr.strip().splitlines() or [""])[-1]
 
 
+#: Outputs of earlier runs are moved here, and deleted only once everything is measured.
+TRASH = WORK / "trash"
+#: Seconds during which ext4 does not reuse a deleted inode (`recently_deleted` in fs/ext4/ialloc.c:
+#: 60 s, longer while the inode table is unwritten; this is after `sync`).
+INODE_REUSE_DELAY = 65
+
+
+def discard(path: Path) -> None:
+    """Move an earlier run's output out of the way, without deleting it.
+
+    Deleting a site of 17,500 files and folders just before a run made that run seconds slower:
+    on ext4 without a journal (this machine's disk), every new inode the run allocates is looked
+    for past the inodes deleted in the last minute, and `perf` showed a fifth of a build's time in
+    the kernel's `recently_deleted`. It would measure what the benchmark did just before, not the
+    build, and it hit the build (17,500 inodes) four times as hard as the floor (8,800).
+    """
+    if path.exists():
+        TRASH.mkdir(parents=True, exist_ok=True)
+        path.rename(TRASH / f"{sum(1 for _ in TRASH.iterdir())}-{path.name}")
+
+
+def empty_trash(wait: bool) -> None:
+    """Delete the outputs of the runs; with `wait`, wait until their inodes can be reused without cost."""
+    if TRASH.exists():
+        shutil.rmtree(TRASH)
+        subprocess.run(["sync"], check=True)
+        if wait:
+            print(f"(waiting {INODE_REUSE_DELAY} s for the inodes of an earlier run's output to be reusable)")
+            time.sleep(INODE_REUSE_DELAY)
+
+
 def wait_for_cleanup() -> None:
     """Wait until the detached deletion of a replaced site is done, so that runs do not overlap."""
     while any(PROJECT.glob(".site.old-*")):
@@ -77,7 +111,7 @@ def write_floor_input() -> int:
     from generator.catalogs import parse_catalog_fast
 
     floor_in = WORK / "floor-in"
-    shutil.rmtree(floor_in, ignore_errors=True)
+    discard(floor_in)
     pages = 0
     for article in sorted((PROJECT / "content").rglob("*.md")):
         relative = article.relative_to(PROJECT / "content").as_posix()
@@ -100,8 +134,8 @@ def write_floor_input() -> int:
 
 
 def clean() -> None:
-    shutil.rmtree(PROJECT / "site", ignore_errors=True)
-    shutil.rmtree(PROJECT / ".helpgen-cache", ignore_errors=True)
+    discard(PROJECT / "site")
+    discard(PROJECT / ".helpgen-cache")
 
 
 def toggle(path: Path, old: str, new: str) -> None:
@@ -131,7 +165,10 @@ def main() -> int:
         "--no-search", action="store_true", help="build without the Pagefind index (helpgen build --no-search)"
     )
     args = parser.parse_args()
+    empty_trash(wait=True)  # left by an interrupted run
     pages = prepare(args.fresh)
+    if args.fresh:  # the earlier project was deleted
+        time.sleep(INODE_REUSE_DELAY)
     build = helpgen("build", "--project", str(PROJECT), "--out", str(PROJECT / "site"))
     if args.no_search:
         build.append("--no-search")
@@ -143,6 +180,7 @@ def main() -> int:
     finally:  # the toggles below flip a file once per run: put both back as they were
         for path, data in originals.items():
             path.write_bytes(data)
+        empty_trash(wait=False)
 
 
 def report(args: argparse.Namespace, pages: int, build: list[str], floor_out: Path) -> int:
@@ -166,7 +204,7 @@ def report(args: argparse.Namespace, pages: int, build: list[str], floor_out: Pa
     floor, floor_memory = measure(
         "floor (markdown-it-py only)",
         args.runs,
-        lambda: shutil.rmtree(floor_out, ignore_errors=True),
+        lambda: discard(floor_out),
         [sys.executable, str(REPO / "bench" / "floor.py"), str(WORK / "floor-in"), str(floor_out)],
     )
     print()
