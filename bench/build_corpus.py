@@ -96,6 +96,9 @@ def helpgen(*args: str) -> list[str]:
 
 def prepare(fresh: bool) -> int:
     """Import the corpus (once) and write the floor's input; return the number of pages."""
+    # Bytecode for helpgen's modules, as an installed package has (with PYTHONDONTWRITEBYTECODE
+    # set, as on the reference machine, an editable install would compile them on every run).
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "generator")], check=True)
     if fresh or not (PROJECT / "helpgen.yaml").is_file():
         shutil.rmtree(WORK, ignore_errors=True)
         for locale in ("zh-CN", "de-DE"):

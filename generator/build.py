@@ -101,7 +101,8 @@ def build_site(config: Config, options: BuildOptions, progress: Progress | None 
         with Workers(config, locales, options.jobs, len(paths), cache, config_key, options.out_dir) as workers:
             progress.update(f"reading {len(paths)} articles in {len(locales)} locales ({workers.jobs} processes)")
             gathered = workers.gather(paths)
-            cache.store("state", KNOWN, {path: entry for part in gathered for path, entry in part.known.items()})
+            if any(part.changed for part in gathered) or not previous:
+                cache.store("state", KNOWN, {path: entry for part in gathered for path, entry in part.known.items()})
             files = content_files(config) + locale_files(config, locales)
             summaries = summaries_of(gathered)
             # every article file counts: one that fails to build is reported once, not again by the TOC
@@ -131,7 +132,7 @@ def build_site(config: Config, options: BuildOptions, progress: Progress | None 
                 options.out_dir,
                 result.report,
             )
-        keep_failed_pages(config, locales, options, result, None if in_place else staging, share)
+        keep_failed_pages(paths, locales, options, result, None if in_place else staging, share)
         files = files if first else []
         if options.part is not None:
             inputs = fingerprint(
@@ -394,20 +395,21 @@ def site_pages(site: Site, themes: Mapping[str, Theme], summaries: list[Summary]
 
 
 def keep_failed_pages(
-    config: Config,
+    paths: list[str],
     locales: list[LocaleInfo],
     options: BuildOptions,
     result: BuildResult,
     staging: Path | None,
     share: frozenset[str] | None,
 ) -> None:
-    """Keep serving the previous version of every article page whose new build failed.
+    """Keep serving the previous version of every article page (of the articles at `paths`) whose new build failed.
 
     Without `staging` (a build in place), the previous version is where it was.
     """
     built = set(result.pages)
-    paths = [path for path in article_paths(config) if share is None or path in share]
-    expected = {page_path(locale, path[: -len(".md")]) for path in paths for locale in locales}
+    expected = {
+        page_path(locale, path[: -len(".md")]) for path in paths if share is None or path in share for locale in locales
+    }
     for path in sorted(expected - built):
         previous = read_previous(options.out_dir, path)
         if previous is not None:

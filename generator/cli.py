@@ -63,7 +63,7 @@ def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="helpgen", description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--version", action="version", version=f"helpgen {_version()}")
+    parser.add_argument("--version", action=_VersionAction, nargs=0, help="show helpgen's version and exit")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--project",
@@ -273,6 +273,14 @@ def make_parser() -> argparse.ArgumentParser:
     init.add_argument("--verbose", action="store_true", help="show tracebacks of internal errors")
     init.set_defaults(run=run_init)
     return parser
+
+
+class _VersionAction(argparse.Action):
+    """`--version`, looked up only when asked for (importlib.metadata costs every command 40 ms)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object) -> None:
+        print(f"helpgen {_version()}")
+        parser.exit()
 
 
 def _version() -> str:

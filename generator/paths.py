@@ -17,17 +17,22 @@ def iter_files(root: Path) -> list[str]:
         return []
     found: list[str] = []
     inside = root.resolve()
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        base = Path(folder).relative_to(root)
-        for name in files:
-            if name.startswith("."):
-                continue
-            file = Path(folder) / name
-            if file.is_symlink() and not file.resolve().is_relative_to(inside):
-                continue  # a link out of the tree: never read or published
-            found.append((base / name).as_posix())
-    return sorted(path.removeprefix("./") for path in found)
+    # os.scandir, not os.walk and Path.is_symlink: the type of an entry comes with the listing, and
+    # this runs over every file of the project at the start of every build.
+    pending = [(str(root), "")]
+    while pending:
+        folder, prefix = pending.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((entry.path, f"{prefix}{entry.name}/"))
+                elif not entry.is_symlink():
+                    found.append(prefix + entry.name)
+                elif not entry.is_dir() and Path(entry.path).resolve().is_relative_to(inside):
+                    found.append(prefix + entry.name)  # a link to a file inside the tree; any other is never read
+    return sorted(found)
 
 
 def check_relative_path(path: str) -> str | None:

@@ -10,13 +10,11 @@ their org state sees. `search.js` loads the index only when a reader starts to t
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import shutil
 import tempfile
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -126,6 +124,10 @@ def index_site(site: Path, in_place: bool = False) -> list[Diagnostic]:
     (`in_place`), it is written beside the site and then swapped in for the old index at once,
     so that the site never serves half an index.
     """
+    # Imported here: every build imports this module, and a build that changes nothing indexes nothing.
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
     try:
         from pagefind.index import IndexConfig, PagefindIndex
     except ImportError:

@@ -58,6 +58,8 @@ class Gathered:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     #: article path -> (key of its inputs, summary, diagnostics), for the next build
     known: dict[str, tuple[str, Summary | None, list[Diagnostic]]] = field(default_factory=dict)
+    #: Whether any article was read afresh (otherwise the cache already holds `known`).
+    changed: bool = False
 
 
 @dataclass
@@ -116,6 +118,7 @@ class Shard:
             else:
                 diagnostics = []
                 summary = self.summarize(path, source, diagnostics)
+                gathered.changed = True
             gathered.diagnostics.extend(diagnostics)
             gathered.known[path] = (key, summary, diagnostics)
             if summary is None:
