@@ -423,9 +423,7 @@ CHECKS: tuple[Check, ...] = (
         frozenset("{}"),
     ),
     # Emphasis, a literal ** or backtick (also from an entity), or a link broken by a space.
-    Check(
-        "markup", ERROR, "bold, emphasis and links render as in the source", markup_survives, frozenset("*_~]`&")
-    ),
+    Check("markup", ERROR, "bold, emphasis and links render as in the source", markup_survives, frozenset("*_~]`&")),
     # A link or an image, or an autolink.
     Check("links", ERROR, "same link and image destinations, alt text present", links_preserved, frozenset("[<")),
     Check("code", ERROR, "code spans identical", code_identical, frozenset("`")),
@@ -434,7 +432,7 @@ CHECKS: tuple[Check, ...] = (
         ERROR,
         "raw HTML only as in the source, never script",
         html_allowed,
-        frozenset("<:")  # a tag, or a javascript: (vbscript:, data:) URL,
+        frozenset("<:"),  # a tag, or a javascript: (vbscript:, data:) URL,
     ),
     Check("quotes", ERROR, "quotation marks and brackets balanced, not torn across markup", quotes_balanced, _QUOTES),
     Check(
