@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from typing import Any
 
 from babel import Locale
@@ -57,11 +57,6 @@ class Pair:
     settings: Settings = field(default_factory=Settings)
     rtl: bool = False
 
-    @cached_property
-    def characters(self) -> frozenset[str]:
-        """Every character of the source and the translation (for `Check.needs`)."""
-        return frozenset(self.source).union(self.translation)
-
     @property
     def source_tokens(self) -> list[Token]:
         return _inline(self.source)
@@ -90,7 +85,7 @@ class Check:
     function: Callable[[Pair], Iterator[Finding]]
     #: Characters without which the check cannot find anything: a pair that has none of them, in
     #: its source or its translation, is not checked at all (most pairs, for most checks).
-    needs: frozenset[str] | None = None
+    needs: re.Pattern[str] | None = None
 
 
 # -- The checks ---------------------------------------------------------------------------------
@@ -413,26 +408,32 @@ def punctuation_consistent(pair: Pair) -> Iterator[Finding]:
         )
 
 
-_QUOTES = frozenset('"' + "".join(o + c for p in (*_PAIRS_BY_LANGUAGE.values(), _DEFAULT_PAIRS) for o, c in p.items()))
+_QUOTES = re.compile(
+    "["
+    + re.escape('"' + "".join(o + c for p in (*_PAIRS_BY_LANGUAGE.values(), _DEFAULT_PAIRS) for o, c in p.items()))
+    + "]"
+)
 CHECKS: tuple[Check, ...] = (
     Check(
         "placeholders",
         ERROR,
         "exactly the source's {{ placeholders }}, no other template syntax",
         placeholders_match,
-        frozenset("{}"),
+        re.compile(r"[{}]"),
     ),
     # Emphasis, a literal ** or backtick (also from an entity), or a link broken by a space.
-    Check("markup", ERROR, "bold, emphasis and links render as in the source", markup_survives, frozenset("*_~]`&")),
+    Check(
+        "markup", ERROR, "bold, emphasis and links render as in the source", markup_survives, re.compile(r"[*_~\]`&]")
+    ),
     # A link or an image, or an autolink.
-    Check("links", ERROR, "same link and image destinations, alt text present", links_preserved, frozenset("[<")),
-    Check("code", ERROR, "code spans identical", code_identical, frozenset("`")),
+    Check("links", ERROR, "same link and image destinations, alt text present", links_preserved, re.compile(r"[\[<]")),
+    Check("code", ERROR, "code spans identical", code_identical, re.compile("`")),
     Check(
         "html",
         ERROR,
         "raw HTML only as in the source, never script",
         html_allowed,
-        frozenset("<:"),  # a tag, or a javascript: (vbscript:, data:) URL,
+        re.compile(r"<|(?:javascript|vbscript|data):", re.IGNORECASE),
     ),
     Check("quotes", ERROR, "quotation marks and brackets balanced, not torn across markup", quotes_balanced, _QUOTES),
     Check(
@@ -440,7 +441,7 @@ CHECKS: tuple[Check, ...] = (
         ERROR,
         "no #A0-style placeholders left by machine translation",
         no_leaked_placeholders,
-        frozenset("#"),
+        re.compile("#"),
     ),
     Check("invisible", ERROR, "no added bidi-control or zero-width characters", no_invisible_characters),
     Check("glossary", ERROR, "do-not-translate terms kept verbatim", glossary_kept),
@@ -463,7 +464,7 @@ def run_checks(
         severity = severities.get(check.id, check.severity)
         if severity == OFF or check.id in skip or (only is not None and severity != only):
             continue
-        if check.needs is not None and check.needs.isdisjoint(pair.characters):
+        if check.needs is not None and not (check.needs.search(pair.source) or check.needs.search(pair.translation)):
             continue
         results.extend((severity, finding) for finding in check.function(pair))
     return results
