@@ -73,7 +73,9 @@ def read_catalog(config: Config, locale: str, relative_path: str) -> Catalog:
     return parse_catalog(file.read_bytes(), locale, relative_path)
 
 
-_PO_STRING = r'"(?:[^"\\]|\\.)*"'
+#: A PO string. The unrolled form of "(?:[^"\\]|\\.)*" runs several times as fast in Python's
+#: engine, and every line of every catalog goes through it.
+_PO_STRING = r'"[^"\\]*(?:\\.[^"\\]*)*"'
 _PO_LINE = re.compile(rf"^\s*(?:(?:msgctxt|msgid|msgid_plural|msgstr|msgstr\[\d+\])\s+)?{_PO_STRING}\s*$")
 
 
@@ -362,8 +364,8 @@ def read_catalog_fast(config: Config, locale: str, relative_path: str) -> Catalo
     return parse_catalog_fast(file.read_bytes(), locale, relative_path)
 
 
-_KEYWORD = re.compile(r'^(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)\s+("(?:[^"\\]|\\.)*")\s*$')
-_CONTINUATION = re.compile(r'^\s*("(?:[^"\\]|\\.)*")\s*$')
+_KEYWORD = re.compile(rf"^(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)\s+({_PO_STRING})\s*$")
+_CONTINUATION = re.compile(rf"^\s*({_PO_STRING})\s*$")
 
 
 def parse_catalog_fast(data: bytes, locale: str, relative_path: str) -> Catalog:
@@ -384,24 +386,27 @@ def parse_catalog_fast(data: bytes, locale: str, relative_path: str) -> Catalog:
         stripped = line.strip()
         if not stripped:
             continue
-        if stripped.startswith("#"):
+        first = stripped[0]
+        if first == "#":
             if state.field is not None:
                 state.finish(entries)
             state.comment(stripped)
             continue
-        keyword = _KEYWORD.match(stripped)
         if state.obsolete:
             state.reset()
-        if keyword:
-            name, index, quoted = keyword.groups()
-            if name == "msgid" and state.field is not None:
-                state.finish(entries)
-            state.start(name, index, _unquote(quoted), number)
-            continue
-        continuation = _CONTINUATION.match(stripped)
-        if continuation and state.field is not None:
-            state.extend(_unquote(continuation.group(1)))
-            continue
+        if first == '"':  # a continuation line (half of all lines)
+            continuation = _CONTINUATION.match(stripped)
+            if continuation and state.field is not None:
+                state.extend(_unquote(continuation.group(1)))
+                continue
+        else:
+            keyword = _KEYWORD.match(stripped)
+            if keyword:
+                name, index, quoted = keyword.groups()
+                if name == "msgid" and state.field is not None:
+                    state.finish(entries)
+                state.start(name, index, _unquote(quoted), number)
+                continue
         message = (
             "string is not closed with a quotation mark"
             if stripped.count('"') % 2
