@@ -290,10 +290,18 @@ _NESTING = {
 }
 
 
+@lru_cache(maxsize=None)
+def _marks_of(language: str) -> re.Pattern[str]:
+    """Return the pattern of the quotation marks and brackets that `quotes_balanced` follows in a language."""
+    pairs = _PAIRS_BY_LANGUAGE.get(language, _DEFAULT_PAIRS)
+    return re.compile("[" + re.escape('"' + "".join(pairs) + "".join(pairs.values())) + "]")
+
+
 def quotes_balanced(pair: Pair) -> Iterator[Finding]:
     """Quotation marks and brackets open and close, and at the same level of markup (not torn across ** or [])."""
     pairs = _PAIRS_BY_LANGUAGE.get(pair.locale.split("-")[0], _DEFAULT_PAIRS)
     closers = {close: opening for opening, close in pairs.items()}
+    marks = _marks_of(pair.locale.split("-")[0])
     stack: list[tuple[str, tuple[int, ...]]] = []
     path: list[int] = []
     straight: tuple[int, ...] | None = None
@@ -307,8 +315,8 @@ def quotes_balanced(pair: Pair) -> Iterator[Finding]:
             path.pop()
         if token.type != "text":
             continue
-        for char in token.content:
-            here = tuple(path)
+        here = tuple(path)
+        for char in marks.findall(token.content):  # the quotation marks and brackets only
             if char == '"':
                 if straight is None:
                     straight = here
@@ -443,7 +451,7 @@ CHECKS: tuple[Check, ...] = (
         no_leaked_placeholders,
         re.compile("#"),
     ),
-    Check("invisible", ERROR, "no added bidi-control or zero-width characters", no_invisible_characters),
+    Check("invisible", ERROR, "no added bidi-control or zero-width characters", no_invisible_characters, _INVISIBLE),
     Check("glossary", ERROR, "do-not-translate terms kept verbatim", glossary_kept),
     Check("numbers", WARNING, "the source's numbers, in the locale's format", numbers_match),
     Check("untranslated", WARNING, "the translation is not the source again", translated),
