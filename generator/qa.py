@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from babel import Locale
@@ -290,7 +290,7 @@ _NESTING = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def _marks_of(language: str) -> re.Pattern[str]:
     """Return the pattern of the quotation marks and brackets that `quotes_balanced` follows in a language."""
     pairs = _PAIRS_BY_LANGUAGE.get(language, _DEFAULT_PAIRS)
