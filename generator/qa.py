@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from typing import Any
 
 from babel import Locale
@@ -57,6 +57,11 @@ class Pair:
     settings: Settings = field(default_factory=Settings)
     rtl: bool = False
 
+    @cached_property
+    def characters(self) -> frozenset[str]:
+        """Every character of the source and the translation (for `Check.needs`)."""
+        return frozenset(self.source).union(self.translation)
+
     @property
     def source_tokens(self) -> list[Token]:
         return _inline(self.source)
@@ -85,7 +90,7 @@ class Check:
     function: Callable[[Pair], Iterator[Finding]]
     #: Characters without which the check cannot find anything: a pair that has none of them, in
     #: its source or its translation, is not checked at all (most pairs, for most checks).
-    needs: re.Pattern[str] | None = None
+    needs: frozenset[str] | None = None
 
 
 # -- The checks ---------------------------------------------------------------------------------
@@ -193,11 +198,14 @@ def code_identical(pair: Pair) -> Iterator[Finding]:
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)(\s[^>]*|/)?>")  # as CommonMark: no space after <
 _FORBIDDEN_TAGS = {"script", "style", "iframe", "object", "embed", "form", "input", "link", "meta", "base", "svg"}
 _EVENT = re.compile(r"\bon[a-z]+\s*=", re.IGNORECASE)
+_SCHEME = re.compile(r"(?:javascript|vbscript|data):", re.IGNORECASE)
 _BAD_URL = re.compile(r"""(?:href|src)\s*=\s*["']?\s*(?:javascript|vbscript|data):""", re.IGNORECASE)
 
 
 def html_allowed(pair: Pair) -> Iterator[Finding]:
     """Raw HTML only with the tags its source has; never script, style, frames, event handlers or script URLs."""
+    if "<" not in pair.source and "<" not in pair.translation and not _SCHEME.search(pair.translation):
+        return  # most pairs: a colon, but no tag and no script URL
     source_tags = Counter(m.group(2).lower() for m in _tags(pair.source_tokens))
     wanted = Counter((m.group(1), m.group(2).lower()) for m in _tags(pair.source_tokens))
     found = Counter((m.group(1), m.group(2).lower()) for m in _tags(pair.translation_tokens))
@@ -351,6 +359,9 @@ def quotes_balanced(pair: Pair) -> Iterator[Finding]:
 
 _MT_PLACEHOLDER = re.compile(r"#[A-Z][0-9]\b")
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
+_INVISIBLE_CHARACTERS = frozenset(
+    "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2066\u2067\u2068\u2069\ufeff"
+)
 _DIRECTION_MARKS = {"\u200e", "\u200f", "\u061c"}
 
 
@@ -416,32 +427,26 @@ def punctuation_consistent(pair: Pair) -> Iterator[Finding]:
         )
 
 
-_QUOTES = re.compile(
-    "["
-    + re.escape('"' + "".join(o + c for p in (*_PAIRS_BY_LANGUAGE.values(), _DEFAULT_PAIRS) for o, c in p.items()))
-    + "]"
-)
+_QUOTES = frozenset('"' + "".join(o + c for p in (*_PAIRS_BY_LANGUAGE.values(), _DEFAULT_PAIRS) for o, c in p.items()))
 CHECKS: tuple[Check, ...] = (
     Check(
         "placeholders",
         ERROR,
         "exactly the source's {{ placeholders }}, no other template syntax",
         placeholders_match,
-        re.compile(r"[{}]"),
+        frozenset("{}"),
     ),
     # Emphasis, a literal ** or backtick (also from an entity), or a link broken by a space.
-    Check(
-        "markup", ERROR, "bold, emphasis and links render as in the source", markup_survives, re.compile(r"[*_~\]`&]")
-    ),
+    Check("markup", ERROR, "bold, emphasis and links render as in the source", markup_survives, frozenset("*_~]`&")),
     # A link or an image, or an autolink.
-    Check("links", ERROR, "same link and image destinations, alt text present", links_preserved, re.compile(r"[\[<]")),
-    Check("code", ERROR, "code spans identical", code_identical, re.compile("`")),
+    Check("links", ERROR, "same link and image destinations, alt text present", links_preserved, frozenset("[<")),
+    Check("code", ERROR, "code spans identical", code_identical, frozenset("`")),
     Check(
         "html",
         ERROR,
         "raw HTML only as in the source, never script",
         html_allowed,
-        re.compile(r"<|(?:javascript|vbscript|data):", re.IGNORECASE),
+        frozenset("<:"),  # a tag, or a javascript: (vbscript:, data:) URL
     ),
     Check("quotes", ERROR, "quotation marks and brackets balanced, not torn across markup", quotes_balanced, _QUOTES),
     Check(
@@ -449,9 +454,15 @@ CHECKS: tuple[Check, ...] = (
         ERROR,
         "no #A0-style placeholders left by machine translation",
         no_leaked_placeholders,
-        re.compile("#"),
+        frozenset("#"),
     ),
-    Check("invisible", ERROR, "no added bidi-control or zero-width characters", no_invisible_characters, _INVISIBLE),
+    Check(
+        "invisible",
+        ERROR,
+        "no added bidi-control or zero-width characters",
+        no_invisible_characters,
+        _INVISIBLE_CHARACTERS,
+    ),
     Check("glossary", ERROR, "do-not-translate terms kept verbatim", glossary_kept),
     Check("numbers", WARNING, "the source's numbers, in the locale's format", numbers_match),
     Check("untranslated", WARNING, "the translation is not the source again", translated),
@@ -472,7 +483,7 @@ def run_checks(
         severity = severities.get(check.id, check.severity)
         if severity == OFF or check.id in skip or (only is not None and severity != only):
             continue
-        if check.needs is not None and not (check.needs.search(pair.source) or check.needs.search(pair.translation)):
+        if check.needs is not None and check.needs.isdisjoint(pair.characters):
             continue
         results.extend((severity, finding) for finding in check.function(pair))
     return results
