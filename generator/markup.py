@@ -491,7 +491,24 @@ def localize_tokens(
             continue
         msgid = token.meta.get("msgid")
         text = token.content if msgid is None else inline_source(token, texts.get(msgid, msgid))
-        result.append(token.copy(content=text, meta=dict(token.meta), children=None))
+        result.append(
+            # The constructor, not Token.copy (dataclasses.replace), as in `_copy`: once per segment of every page.
+            Token(
+                token.type,
+                token.tag,
+                token.nesting,
+                token.attrs,
+                token.map,
+                token.level,
+                None,
+                text,
+                token.markup,
+                token.info,
+                dict(token.meta),
+                token.block,
+                token.hidden,
+            )
+        )
         if msgid is None:
             continue
         attrs = notes[msgid].attributes() if notes and msgid in notes else {}

@@ -161,13 +161,28 @@ class ConstantGettext(Extension):
             index += 1
 
 
+class _Environment(ImmutableSandboxedEnvironment):
+    """The sandbox, with `x.name` on a plain dict looked up as an item first.
+
+    Jinja tries the attribute first and the item only after an AttributeError: for the dicts
+    that pages pass to templates (links, navigation entries), every `link.href` raised and caught
+    an exception. An item of a dict is always safe (the sandbox's `x["name"]` does the same); a
+    name that is not a key, such as `items`, still finds the method, as before.
+    """
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute in obj:
+            return obj[attribute]
+        return super().getattr(obj, attribute)
+
+
 def make_environment(config: Config, gettext: Callable[[str], str]) -> ImmutableSandboxedEnvironment:
     """Return the sandboxed template environment of one locale."""
     loaders: list[Any] = []
     if config.templates_dir.is_dir():
         loaders.append(FileSystemLoader(config.templates_dir))
     loaders.append(PackageLoader("generator", "theme"))
-    environment = ImmutableSandboxedEnvironment(
+    environment = _Environment(
         loader=ChoiceLoader(loaders),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
