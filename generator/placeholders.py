@@ -41,6 +41,8 @@ class PlaceholderError(ValueError):
 
 def find_placeholders(text: str) -> list[str]:
     """Return the placeholders of `text` in order, normalized: `name` or `name|format:arg`."""
+    if "{" not in text:
+        return []
     return [_normalized(match) for match in PLACEHOLDER.finditer(text)]
 
 
@@ -57,6 +59,8 @@ CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.DOTALL)
 
 def stray_template_syntax(text: str) -> list[str]:
     """Return template syntax in `text` that is not a well-formed placeholder nor inside a code span."""
+    if "{" not in text and "}" not in text:  # most text: every kind of template syntax has a brace
+        return []
     return TEMPLATE_SYNTAX.findall(CODE_SPAN.sub("", PLACEHOLDER.sub("", text)))
 
 

@@ -13,7 +13,7 @@ import math
 import re
 import statistics
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cache, cached_property, lru_cache
@@ -59,20 +59,18 @@ class Pair:
 
     @cached_property
     def characters(self) -> frozenset[str]:
-        """Every character of the source and the translation (for `Check.needs`)."""
-        return frozenset(self.source).union(self.translation)
+        """The characters of the source and the translation that some check needs (`Check.needs`)."""
+        return frozenset(_NEEDED.findall(self.source + self.translation))
 
     @property
-    def source_tokens(self) -> list[Token]:
-        return _inline(self.source)
+    def source_tokens(self) -> Sequence[Token]:
+        """The source's inline tokens (shared with the page: read them, never change them)."""
+        return parsed_inline(self.source)
 
     @property
-    def translation_tokens(self) -> list[Token]:
-        return _inline(self.translation)
-
-
-def _inline(text: str) -> list[Token]:
-    return list(parsed_inline(text))
+    def translation_tokens(self) -> Sequence[Token]:
+        """The translation's inline tokens (shared with the page: read them, never change them)."""
+        return parsed_inline(self.translation)
 
 
 def _text(tokens: Iterable[Token]) -> str:
@@ -162,7 +160,7 @@ def _markup_fix(translation: str, kind: str) -> str:
 _LOCALE_PART = re.compile(r"/[a-z]{2}-[a-z]{2}(?=/)", re.IGNORECASE)
 
 
-def _destinations(tokens: list[Token], kind: str, attribute: str) -> Counter[str]:
+def _destinations(tokens: Sequence[Token], kind: str, attribute: str) -> Counter[str]:
     found: Counter[str] = Counter()
     for token in tokens:
         if token.type == kind:
@@ -227,7 +225,7 @@ def html_allowed(pair: Pair) -> Iterator[Finding]:
         yield Finding("html", "javascript:, vbscript: and data: links are never allowed (beyond the source's images)")
 
 
-def _tags(tokens: list[Token]) -> list[re.Match[str]]:
+def _tags(tokens: Sequence[Token]) -> list[re.Match[str]]:
     """Return the tags that would reach the page: what the Markdown engine reads as raw HTML."""
     return [m for t in tokens if t.type == "html_inline" for m in [_TAG.match(t.content)] if m is not None]
 
@@ -468,6 +466,8 @@ CHECKS: tuple[Check, ...] = (
     Check("untranslated", WARNING, "the translation is not the source again", translated),
     Check("punctuation", WARNING, "white space and final punctuation as the source's", punctuation_consistent),
 )
+#: Every character that some check needs (found by a pattern: a set of all characters costs 5 times as much).
+_NEEDED = re.compile("[" + re.escape("".join(sorted(frozenset[str]().union(*(c.needs or () for c in CHECKS))))) + "]")
 #: Checked over a whole locale at once (`helpgen check`), not one entry at a time.
 LENGTH = Check("length", WARNING, "length ratio no outlier among the locale's translations", lambda pair: iter(()))
 CHECK_IDS = tuple(check.id for check in CHECKS) + (LENGTH.id,)
