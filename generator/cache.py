@@ -43,6 +43,10 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
+#: One encoder for every fingerprint (json.dumps with options makes a new one per call).
+_ENCODER = json.JSONEncoder(sort_keys=True, default=str)
+
+
 def fingerprint(*parts: Any) -> str:
     """Return the hash of some values (bytes, text, or anything JSON can write with sorted keys)."""
     digest = hashlib.blake2b(digest_size=20)
@@ -52,7 +56,7 @@ def fingerprint(*parts: Any) -> str:
         elif isinstance(part, str):
             data = part.encode()
         else:
-            data = json.dumps(part, sort_keys=True, default=str).encode()
+            data = _ENCODER.encode(part).encode()
         digest.update(len(data).to_bytes(8, "little"))
         digest.update(data)
     return digest.hexdigest()

@@ -10,6 +10,7 @@ process from one step to the next; they are loaded once per worker, never per pa
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 from collections.abc import Callable, Mapping
@@ -218,7 +219,7 @@ class Shard:
                     context = page_context(site, summary, locale, org)
                     key = fingerprint(self.sources[path].keys[locale.tag], theme.fingerprint, context)
                     rendered.keys[output] = key
-                    if previous.get(output) == key and (self.out_dir / output).is_file():
+                    if previous.get(output) == key and os.path.isfile(os.path.join(self.out_dir, output)):
                         rendered.unchanged.append(output)
                         continue
                     page, problems = render_page(self.item(path, locale), site, theme, org)
@@ -295,14 +296,14 @@ def read_catalog_bytes(config: Config, article_path: str, locale: LocaleInfo) ->
     """Return the bytes of an article's catalog in `locale` (None: none is needed, or there is none)."""
     if locale.is_pseudo or locale.tag == config.source_locale:
         return None
-    file = config.project_dir / catalog_path(locale.tag, article_path)
-    if not file.is_file():
+    relative = catalog_path(locale.tag, article_path)
+    try:  # plain os calls: this runs for every article in every locale of every build
+        with open(os.path.join(config.project_dir, relative), "rb") as file:
+            if os.fstat(file.fileno()).st_size > MAX_CATALOG_BYTES:
+                raise ContentError([error(relative, 0, "catalog-too-large", "catalog is too large")])
+            return file.read()
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
         return None
-    if file.stat().st_size > MAX_CATALOG_BYTES:
-        raise ContentError(
-            [error(catalog_path(locale.tag, article_path), 0, "catalog-too-large", "catalog is too large")]
-        )
-    return file.read_bytes()
 
 
 def parse_article_catalog(config: Config, article: Article, locale: LocaleInfo, data: bytes | None) -> Catalog | None:
