@@ -87,9 +87,15 @@ def _inline_rule(state: StateCore) -> None:
         if token.children is None:
             token.children = []
         if shared and md is shared_markdown():
-            token.children.extend(_copy(parsed_inline(token.content)))
+            # Only links and images are changed by rendering (their URL is the page's): the
+            # other tokens are shared by every page that shows the text.
+            token.children.extend(_copy((t,))[0] if t.type in _REWRITTEN else t for t in parsed_inline(token.content))
         else:
             _parse_inline(md, token.content, state.env, token.children)
+
+
+#: The inline tokens that rendering changes: a link's or an image's URL is rewritten for its page.
+_REWRITTEN = frozenset({"link_open", "image"})
 
 
 @lru_cache(maxsize=1 << 17)
@@ -208,7 +214,8 @@ def render_blocks(tokens: Sequence[Token], env: EnvType, context: RenderContext,
     for token in state.tokens:
         if token.type == "inline" and token.children:
             for child in token.children:
-                child.meta["line"] = token.meta.get("line", 0)
+                if child.type in _REWRITTEN:  # a link that cannot be resolved is reported at its line
+                    child.meta["line"] = token.meta.get("line", 0)
             if any(child.type == "html_inline" for child in token.children):
                 token.children = [_contained(renderer, token.children, md, state.env)]
     return renderer.render(state.tokens, md.options, state.env)
