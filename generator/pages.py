@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, StrictUndefined, Template, select_autoescape
 from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -205,6 +205,7 @@ class Theme:
     def __init__(self, config: Config, locale: LocaleInfo, catalog: Catalog | None) -> None:
         self.gettext = ui_translator(catalog, locale)
         self.environment = make_environment(config, self.gettext)
+        self.templates: dict[str, Template] = {}
         self.site_name = self.gettext(config.site_name)
         self.search = config.search
         overrides = [config.templates_dir / p for p in iter_files(config.templates_dir)]
@@ -215,7 +216,9 @@ class Theme:
     def render(self, template: str, **context: Any) -> bytes:
         """Render one template to UTF-8 bytes."""
         context.setdefault("search", self.search)
-        return self.environment.get_template(template).render(site_name=self.site_name, **context).encode("utf-8")
+        if template not in self.templates:  # Jinja's own lookup (a locked LRU cache) costs more than a dict's
+            self.templates[template] = self.environment.get_template(template)
+        return self.templates[template].render(site_name=self.site_name, **context).encode("utf-8")
 
     def alert_titles(self) -> dict[str, str]:
         """Return the localized alert titles."""

