@@ -1,3 +1,3 @@
-from generator.cli import main
+from generator.cli import run_and_exit
 
-raise SystemExit(main())
+run_and_exit()
