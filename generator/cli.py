@@ -68,8 +68,11 @@ def run_and_exit() -> NoReturn:
     processes are joined, and the output streams are flushed here (mypy ends the same way).
     """
     code = main()
-    sys.stdout.flush()
-    sys.stderr.flush()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (helpgen check | head): nothing more to say
+            pass
     os._exit(code)
 
 
