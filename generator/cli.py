@@ -4,6 +4,7 @@ the report and returns the exit code: 0 ok, 1 content errors, 2 usage or config 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import gc
 import os
@@ -69,10 +70,8 @@ def run_and_exit() -> NoReturn:
     """
     code = main()
     for stream in (sys.stdout, sys.stderr):
-        try:
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe (helpgen check | head): nothing more to say
             stream.flush()
-        except (OSError, ValueError):  # a closed pipe (helpgen check | head): nothing more to say
-            pass
     os._exit(code)
 
 
