@@ -141,15 +141,15 @@ class Shard:
                 snippet_data,
                 {locale.tag: read_catalog_bytes(self.config, snippet, locale) for locale in self.locales},
             )
+        article = fingerprint(code_fingerprint(), self.config_key, path, data)  # hashed once, not once a locale
         keys = {
             tag: fingerprint(
-                code_fingerprint(),
-                self.config_key,
-                path,
-                data,
+                article,
                 tag,
                 catalog or b"",
-                [(name, body, parts[tag] or b"") for name, (body, parts) in sorted(snippets.items())],
+                [(name, body, parts[tag] or b"") for name, (body, parts) in sorted(snippets.items())]
+                if snippets
+                else b"",
             )
             for tag, catalog in catalogs.items()
         }
