@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import MutableMapping
 from typing import Any
@@ -12,21 +11,16 @@ from .config import Config
 from .frozen import FrozenDict
 from .markup import parse_blocks
 from .model import Article, Segment
-from .paths import check_relative_path, iter_files
+from .paths import check_relative_path
 from .placeholders import check_placeholders
 from .report import ContentError, Diagnostic, error
 from .safe_yaml import load_yaml
 from .segment import nfc, segment_tokens
+from .sources import MAX_ARTICLE_CHARS, article_paths, read_article_bytes, snippet_path
 
 #: The largest article read, in characters.
-MAX_ARTICLE_CHARS = 2_000_000
 _FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
 _HTML_ANCHOR = re.compile(r"""<a\s[^>]*?(?:name|id)\s*=\s*["']([^"'<>]+)["']""", re.IGNORECASE)
-
-
-def article_paths(config: Config) -> list[str]:
-    """Return the paths of the articles below content/, sorted (folders starting with `_` hold snippets)."""
-    return [path for path in iter_files(config.content_dir) if path.endswith(".md") and not path.startswith("_")]
 
 
 def read_articles(config: Config) -> tuple[list[Article], list[Diagnostic]]:
@@ -44,18 +38,6 @@ def read_articles(config: Config) -> tuple[list[Article], list[Diagnostic]]:
 def read_article(config: Config, path: str, data: bytes | None = None) -> Article:
     """Read one article below content/ (or parse its bytes); raise ContentError listing its problems."""
     return parse_article(config, path, decode_article(path, read_article_bytes(config, path) if data is None else data))
-
-
-def read_article_bytes(config: Config, path: str) -> bytes:
-    """Return an article file's bytes, refusing a path that escapes content/ or a file too large to build."""
-    source_file = f"content/{path}"
-    problem = check_relative_path(path)
-    if problem:
-        raise ContentError([error(source_file, 0, "article-path", problem)])
-    with open(os.path.join(config.content_dir, path), "rb") as file:  # plain os calls: once per article per build
-        if os.fstat(file.fileno()).st_size > MAX_ARTICLE_CHARS * 4:
-            raise ContentError([error(source_file, 0, "article-too-large", "article is too large to build")])
-        return file.read()
 
 
 def decode_article(path: str, data: bytes) -> str:
@@ -202,13 +184,7 @@ def _in_plural(token: Any) -> bool:
 MAX_BLOCK_TOKENS = 200_000
 
 #: Folder of content/ that holds snippets: Markdown fragments that articles include.
-SNIPPETS = "_snippets"
 _INCLUDE = re.compile(r"""^\s*["']([^"']+)["']\s*$""")
-
-
-def snippet_path(name: str) -> str:
-    """Return the content-relative path of a snippet named in `{% include "name" %}`."""
-    return f"{SNIPPETS}/{name}"
 
 
 def expand_includes(

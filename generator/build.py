@@ -8,30 +8,19 @@ import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .articles import article_paths
 from .cache import CACHE_DIR, Cache, code_fingerprint, files_fingerprint, fingerprint
 from .catalogs import read_catalog, theme_catalog_path
 from .config import CONFIG_NAME, Config
-from .links import UNKNOWN_ANCHORS
 from .locales import LocaleInfo, locale_info
 from .model import Catalog, Page
-from .pages import (
-    Site,
-    Theme,
-    page_path,
-    render_locale_index,
-    render_not_found,
-    render_root_page,
-    render_sitemap,
-    static_pages,
-)
 from .paths import iter_files
 from .progress import Progress
 from .report import ContentError, Report, error, warning
-from .search import index_site, remove_index
 from .shard import KNOWN, Gathered, Rendered, Summary
+from .site import UNKNOWN_ANCHORS, Site, page_path, theme_fingerprint
+from .sources import article_paths
 from .toc import TOC_NAMES, TocEntry, load_toc, sections_of, toc_slugs
 from .workers import Workers, default_jobs
 from .writer import (
@@ -46,6 +35,9 @@ from .writer import (
     write_page,
     write_part_marker,
 )
+
+if TYPE_CHECKING:  # templates are imported where pages are made: a build that changes nothing makes none
+    from .pages import Theme
 
 
 @dataclass(frozen=True)
@@ -158,11 +150,15 @@ def build_site(config: Config, options: BuildOptions, progress: Progress | None 
         else:
             carry_unchanged(options.out_dir, staging, [path for part in rendered for path in part.unchanged] + carried)
         if config.search and options.part is None:
+            from .search import index_site
+
             problems = index_site(staging, in_place=in_place)
             if problems:
                 del manifest["__search__"]
             result.report.extend(problems)
         elif in_place:
+            from .search import remove_index
+
             remove_index(staging)
         if in_place:
             update_files(staging, files)
@@ -220,12 +216,12 @@ def write_site_pages(
     report: Report,
 ) -> list[str]:
     """Write the pages that are not articles (unless nothing they show changed); return those carried over."""
-    themes = {locale.tag: Theme(config, locale, read_theme_catalog(config, locale, report)) for locale in locales}
+    catalogs = {locale.tag: read_theme_catalog(config, locale, report) for locale in locales}
     key = fingerprint(
         code_fingerprint(),
         manifest["__config__"],
         [(s.path, s.order, s.title, sorted(s.localized.items())) for s in summaries],
-        [(tag, themes[tag].fingerprint) for tag in sorted(themes)],
+        sorted((locale.tag, theme_fingerprint(config, locale, catalogs[locale.tag])) for locale in locales),
         sorted(site.assets),
         sorted(site.unpublished),
         site.toc,
@@ -235,6 +231,9 @@ def write_site_pages(
     if previous.get("__site__") == key and all((out_dir / path).is_file() for path in earlier):
         manifest["__site_pages__"] = previous["__site_pages__"]
         return list(earlier)
+    from .pages import Theme  # only now: a build that changes nothing needs no templates
+
+    themes = {locale.tag: Theme(config, locale, catalogs[locale.tag]) for locale in locales}
     pages = site_pages(site, themes, summaries)
     for page in pages:
         write_page(staging, page)
@@ -382,6 +381,8 @@ def make_site(
 
 def site_pages(site: Site, themes: Mapping[str, Theme], summaries: list[Summary]) -> list[Page]:
     """Return the pages that are not articles: indexes, root, sitemap, and the theme's files."""
+    from .pages import render_locale_index, render_not_found, render_root_page, render_sitemap, static_pages
+
     pages = []
     for locale in site.locales:
         descriptions = {s.slug: s.localized[locale.tag][1] for s in summaries if locale.tag in s.localized}

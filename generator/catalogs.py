@@ -12,15 +12,19 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-
-from babel import Locale
-from babel.messages.catalog import Catalog as BabelCatalog
-from babel.messages.catalog import Message
-from babel.messages.pofile import PoFileError, normalize, read_po, unescape
+from typing import TYPE_CHECKING
 
 from .config import Config
 from .model import HUMAN, MACHINE, MEMORY, Catalog, CatalogEntry
 from .report import ContentError, error
+
+if TYPE_CHECKING:
+    from babel import Locale
+    from babel.messages.catalog import Catalog as BabelCatalog
+    from babel.messages.catalog import Message
+
+# Babel's PO reader and writer are imported where they are used: a build reads its catalogs with
+# `parse_catalog_fast`, and a build that changes nothing reads none (Babel's messages cost 5 ms).
 
 #: Catalog of the theme's UI strings in each locale folder.
 THEME_CATALOG = "_theme.po"
@@ -93,6 +97,8 @@ def check_po_syntax(text: str) -> tuple[int, str] | None:
 
 def parse_catalog(data: bytes, locale: str, relative_path: str) -> Catalog:
     """Parse PO bytes into a Catalog; raise ContentError with the line of a syntax error."""
+    from babel.messages.pofile import PoFileError, read_po
+
     try:
         problem = check_po_syntax(data.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
@@ -194,6 +200,8 @@ def format_catalog(
     The entries are written here rather than by Babel's write_po, whose `#| msgid` lines for
     long previous msgids are not valid PO (Babel 2.18).
     """
+    from babel.messages.catalog import Catalog as BabelCatalog
+
     catalog = BabelCatalog(locale=_babel_locale_or_none(locale), fuzzy=False)
     entries = [format_message(message, catalog.num_plurals) for message in messages if not message.obsolete]
     entries += [format_message(message, catalog.num_plurals) for message in messages if message.obsolete]
@@ -202,6 +210,8 @@ def format_catalog(
 
 def format_message(message: CatalogMessage, plurals: int) -> str:
     """Return one PO entry, comments first, as gettext's own tools lay it out."""
+    from babel.messages.pofile import normalize
+
     lines = [f"# {c}".rstrip() for c in message.user_comments]
     lines += [f"#. {c}" for c in message.auto_comments]
     lines += _location_lines(message.locations)
@@ -271,6 +281,8 @@ def _escape(value: str) -> str:
 
 
 def _babel_locale_or_none(locale: str | None) -> Locale | None:
+    from babel import Locale
+
     from .locales import PSEUDO_LOCALES
 
     if not locale or locale in PSEUDO_LOCALES:
@@ -298,6 +310,8 @@ def read_header(data: bytes) -> dict[str, str]:
 
 def read_messages(data: bytes, relative_path: str) -> list[CatalogMessage]:
     """Return every message of PO bytes, obsolete ones last, with all a translator wrote."""
+    from babel.messages.pofile import read_po
+
     parse_catalog(data, "", relative_path)  # refuses what msgfmt would refuse, with the line
     catalog = read_po(io.BytesIO(data), abort_invalid=True)
     messages = []
@@ -329,6 +343,8 @@ def split_previous_msgid(user_comments: list[str]) -> tuple[tuple[str, ...], str
     Babel (2.18) reads the `#| msgid "…"` lines that msgmerge and helpgen write as ordinary
     comments starting with '|'; this takes them back out.
     """
+    from babel.messages.pofile import unescape
+
     comments, previous, in_msgid = [], [], False
     for comment in user_comments:
         if not comment.startswith("|"):
@@ -420,7 +436,11 @@ def parse_catalog_fast(data: bytes, locale: str, relative_path: str) -> Catalog:
 def _unquote(quoted: str) -> str:
     """Return a PO string's text (most have no escapes: they skip Babel's regex)."""
     inner = quoted[1:-1]
-    return inner if "\\" not in inner else unescape(quoted)
+    if "\\" not in inner:
+        return inner
+    from babel.messages.pofile import unescape
+
+    return unescape(quoted)
 
 
 class _EntryState:

@@ -6,11 +6,12 @@ import json
 from dataclasses import dataclass, field
 
 from .catalogs import catalog_path, read_catalog_fast
+from .checks import ERROR, OFF
 from .config import Config
 from .locales import locale_info
 from .model import CatalogEntry
 from .paths import iter_files
-from .qa import CHECKS, ERROR, LENGTH, OFF, Finding, Pair, Settings, length_outliers, run_checks
+from .qa import CHECKS, LENGTH, Finding, Pair, Settings, length_outliers, run_checks
 from .report import ContentError, Diagnostic, Report
 
 #: Below this many characters of source, a length ratio says nothing.

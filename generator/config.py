@@ -422,7 +422,7 @@ class _Checker:
     def qa(
         self, value: Any, locales: tuple[str, ...]
     ) -> tuple[tuple[str, ...], tuple[str, ...], dict[str, dict[str, str]]]:
-        from .qa import CHECK_IDS, ERROR, OFF, WARNING
+        from .checks import CHECK_IDS, ERROR, OFF, WARNING
 
         spec = self.mapping(("qa",), value)
         for key in spec:

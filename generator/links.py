@@ -37,18 +37,6 @@ class Target:
     problem: str = ""
 
 
-class _AnyAnchor(frozenset[str]):
-    """The anchors of an article that failed to build: unknown, so a link to any of them is taken."""
-
-    def __contains__(self, item: object) -> bool:
-        return True
-
-
-#: Stands for the anchors of an article whose file exists but failed: its own error is reported
-#: once, and the pages that link to it still build.
-UNKNOWN_ANCHORS: frozenset[str] = _AnyAnchor()
-
-
 def resolve_link(url: str, article_path: str, anchors: Mapping[str, frozenset[str]], assets: frozenset[str]) -> Target:
     """Return where `url`, written in the article at `article_path`, leads."""
     if not url or SCHEME.match(url):

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
-
-from markdown_it.token import Token
+from typing import TYPE_CHECKING, Any
 
 from .locales import LocaleInfo
 from .report import Diagnostic
+
+if TYPE_CHECKING:  # markdown-it is imported where text is parsed: a build that changes nothing parses none
+    from markdown_it.token import Token
 
 #: Origins of a translation, kept in the PO entry's flags.
 HUMAN, MACHINE, MEMORY = "human", "machine", "memory"

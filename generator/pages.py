@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -22,12 +21,11 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 from markupsafe import escape as escape_html
 
-from .cache import files_fingerprint, fingerprint
 from .config import Config
 from .locales import LocaleInfo
 from .model import Catalog, LocalizedArticle, Page, SegmentNote
-from .paths import iter_files
 from .pseudo import pseudo_localize
+from .site import SIDEBAR_LIMIT, Site, page_path, root_prefix, theme_fingerprint
 from .toc import TocEntry, toc_slugs
 
 #: Localized titles of DocFX alerts (theme UI strings).
@@ -40,83 +38,15 @@ ALERT_TITLES = {
     "VIDEO": "Watch the video",
 }
 STATIC_FILES = ("helpgen.css", "helpgen.js", "language.js", "search.js")
-#: Above this many articles the sidebar is left out of article pages (the locale index lists them all).
-SIDEBAR_LIMIT = 100
 #: An article with at least this many second-level headings gets an in-page table of contents.
 IN_PAGE_TOC_MIN = 3
 _H2 = re.compile(r'<h2 id="([^"]+)"[^>]*>(.*?)</h2>', re.DOTALL)
-
-
-@dataclass(frozen=True)
-class Site:
-    """What every page needs to know about the whole site."""
-
-    config: Config
-    locales: tuple[LocaleInfo, ...]
-    slugs: tuple[str, ...]
-    titles: Mapping[tuple[str, str], str]
-    anchors: Mapping[str, frozenset[str]]
-    unpublished: frozenset[tuple[str, str]] = frozenset()
-    assets: frozenset[str] = frozenset()
-    locale_assets: frozenset[tuple[str, str]] = frozenset()
-    #: content/TOC.yml's entries, or None to list the articles in front matter order.
-    toc: tuple[TocEntry, ...] | None = None
-    #: The TOC sections each article is in, outermost first (its breadcrumbs).
-    sections: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    _orders: dict[str, dict[str, tuple[str | None, str | None]]] = field(
-        default_factory=dict, compare=False, repr=False
-    )
-    _navigation_keys: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
-
-    def navigation_key(self, locale: LocaleInfo) -> str | None:
-        """Return what the sidebar of a locale's pages shows, as a hash (None when pages have none)."""
-        if len(self.slugs) > SIDEBAR_LIMIT:
-            return None
-        if locale.tag not in self._navigation_keys:
-            entries = [(slug, self.titles.get((locale.tag, slug))) for slug in self.slugs]
-            self._navigation_keys[locale.tag] = fingerprint(entries, self.toc)
-        return self._navigation_keys[locale.tag]
-
-    def neighbours(self, locale: LocaleInfo, slug: str) -> tuple[str | None, str | None]:
-        """Return the previous and next article of `slug` in site order, in one locale."""
-        order = self._orders.get(locale.tag)
-        if order is None:
-            built = [s for s in self.slugs if (locale.tag, s) in self.titles]
-            order = self._orders[locale.tag] = {
-                s: (built[i - 1] if i else None, built[i + 1] if i + 1 < len(built) else None)
-                for i, s in enumerate(built)
-            }
-        return order.get(slug, (None, None))
-
-    def published(self, locale: LocaleInfo, slug: str) -> bool:
-        """Return whether an article is published in a locale (built, and complete enough)."""
-        return (locale.tag, slug) in self.titles and (locale.tag, slug) not in self.unpublished
-
-    @property
-    def source(self) -> LocaleInfo:
-        """Return the source locale."""
-        return self.locales[0]
-
-    @property
-    def public_locales(self) -> tuple[LocaleInfo, ...]:
-        """Return the locales readers choose from (pseudo-locales are for testing)."""
-        return tuple(locale for locale in self.locales if not locale.is_pseudo)
 
 
 def in_page_toc(body: str) -> list[dict[str, str]]:
     """Return the second-level headings of a long article, for its in-page table of contents."""
     headings = [{"id": m.group(1), "title": re.sub(r"<[^>]+>", "", m.group(2)).strip()} for m in _H2.finditer(body)]
     return headings if len(headings) >= IN_PAGE_TOC_MIN else []
-
-
-def page_path(locale: LocaleInfo, slug: str) -> str:
-    """Return the output path of an article page: `zh-cn/cancel-subscription/index.html`."""
-    return f"{locale.url_segment}/{slug}/index.html"
-
-
-def root_prefix(path: str) -> str:
-    """Return the relative URL from the page at `path` to the site root."""
-    return "../" * path.count("/")
 
 
 def ui_translator(catalog: Catalog | None, locale: LocaleInfo) -> Callable[[str], str]:
@@ -208,10 +138,8 @@ class Theme:
         self.templates: dict[str, Template] = {}
         self.site_name = self.gettext(config.site_name)
         self.search = config.search
-        overrides = [config.templates_dir / p for p in iter_files(config.templates_dir)]
-        ui = sorted((e.msgid, e.msgstr, e.fuzzy) for e in catalog.entries.values()) if catalog else []
         #: Hash of what this theme puts on a page (helpgen's own theme is part of its code's hash).
-        self.fingerprint = fingerprint(files_fingerprint(overrides), ui, locale.tag)
+        self.fingerprint = theme_fingerprint(config, locale, catalog)
 
     def render(self, template: str, **context: Any) -> bytes:
         """Render one template to UTF-8 bytes."""

@@ -23,10 +23,9 @@ from babel import Locale
 from babel.numbers import NumberFormatError, parse_decimal
 from markdown_it.token import Token
 
+from .checks import CHECK_IDS, ERROR, OFF, WARNING
 from .markup import parsed_inline
 from .placeholders import find_placeholders, stray_template_syntax
-
-ERROR, WARNING, OFF = "error", "warning", "off"
 
 
 @dataclass(frozen=True)
@@ -470,7 +469,8 @@ CHECKS: tuple[Check, ...] = (
 _NEEDED = re.compile("[" + re.escape("".join(sorted(frozenset[str]().union(*(c.needs or () for c in CHECKS))))) + "]")
 #: Checked over a whole locale at once (`helpgen check`), not one entry at a time.
 LENGTH = Check("length", WARNING, "length ratio no outlier among the locale's translations", lambda pair: iter(()))
-CHECK_IDS = tuple(check.id for check in CHECKS) + (LENGTH.id,)
+if tuple(check.id for check in CHECKS) + (LENGTH.id,) != CHECK_IDS:  # config.py validates with checks.CHECK_IDS
+    raise ImportError("checks.CHECK_IDS does not name qa.CHECKS in order")
 
 
 def run_checks(

@@ -16,24 +16,27 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from . import conditions, plurals
-from .articles import read_article, read_article_bytes, snippet_path
 from .cache import Cache, code_fingerprint, fingerprint
 from .catalogs import MAX_CATALOG_BYTES, catalog_path, parse_catalog_fast, read_catalog_fast, theme_catalog_path
 from .config import Config
-from .links import SCHEME, resolve_link
 from .locales import LocaleInfo
-from .markup import RenderContext, localize_tokens, render_article_body
 from .model import Article, Catalog, LocalizedArticle
-from .pages import Site, Theme, page_path, render_article_page, root_prefix
 from .paths import check_relative_path
-from .qa import Settings
 from .report import ContentError, Diagnostic, error
-from .translate import Review, localize_article
+from .site import Site, page_path, root_prefix, theme_fingerprint
+from .sources import read_article_bytes, snippet_path
 from .writer import PageWriter
+
+if TYPE_CHECKING:
+    from .markup import RenderContext
+    from .pages import Theme
+    from .translate import Review
+
+# The Markdown parser, the templates and the checks are imported where an article is parsed or a
+# page is rendered: a build that changes nothing does neither, and its workers start at once.
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,8 @@ class Shard:
         self.summaries: dict[str, Summary] = {}
         self.localized: dict[str, dict[str, LocalizedArticle]] = {}
         self.themes: dict[str, Theme] = {}
+        self.theme_keys: dict[str, str] = {}
+        self.theme_catalogs: dict[str, Catalog | None] = {}
 
     def gather(self, paths: list[str]) -> Gathered:
         """Read the articles at `paths` (below content/); parse and localize those whose inputs changed."""
@@ -157,6 +162,9 @@ class Shard:
 
     def summarize(self, path: str, source: _Source, diagnostics: list[Diagnostic]) -> Summary | None:
         """Parse and localize an article in every locale; return its summary (None if it cannot be read)."""
+        from .articles import read_article
+        from .translate import localize_article
+
         try:
             article = read_article(self.config, path, source.data)
         except ContentError as exc:
@@ -214,15 +222,14 @@ class Shard:
                 for locale in self.locales:
                     if locale.tag not in summary.localized:
                         continue
-                    theme = self.theme(locale)
                     output = page_path(locale, summary.slug)
                     context = page_context(site, summary, locale, org)
-                    key = fingerprint(self.sources[path].keys[locale.tag], theme.fingerprint, context)
+                    key = fingerprint(self.sources[path].keys[locale.tag], self.theme_key(locale), context)
                     rendered.keys[output] = key
                     if previous.get(output) == key and os.path.isfile(os.path.join(self.out_dir, output)):
                         rendered.unchanged.append(output)
                         continue
-                    page, problems = render_page(self.item(path, locale), site, theme, org)
+                    page, problems = render_page(self.item(path, locale), site, self.theme(locale), org)
                     if page is None:
                         rendered.diagnostics.extend(problems)
                         del rendered.keys[output]
@@ -239,9 +246,23 @@ class Shard:
 
     def theme(self, locale: LocaleInfo) -> Theme:
         """Return the templates and UI strings of a locale, loaded once."""
+        from .pages import Theme
+
         if locale.tag not in self.themes:
-            self.themes[locale.tag] = Theme(self.config, locale, read_theme_catalog_quietly(self.config, locale))
+            self.themes[locale.tag] = Theme(self.config, locale, self.theme_catalog(locale))
         return self.themes[locale.tag]
+
+    def theme_key(self, locale: LocaleInfo) -> str:
+        """Return the hash of what a locale's theme puts on a page (without loading its templates)."""
+        if locale.tag not in self.theme_keys:
+            self.theme_keys[locale.tag] = theme_fingerprint(self.config, locale, self.theme_catalog(locale))
+        return self.theme_keys[locale.tag]
+
+    def theme_catalog(self, locale: LocaleInfo) -> Catalog | None:
+        """Return a locale's theme catalog, read once."""
+        if locale.tag not in self.theme_catalogs:
+            self.theme_catalogs[locale.tag] = read_theme_catalog_quietly(self.config, locale)
+        return self.theme_catalogs[locale.tag]
 
 
 _LINK = re.compile(r"""\]\(\s*<?([^)\s>]+)|\bsrc\s*=\s*["']([^"']+)""")
@@ -249,6 +270,8 @@ _LINK = re.compile(r"""\]\(\s*<?([^)\s>]+)|\bsrc\s*=\s*["']([^"']+)""")
 
 def link_targets(article: Article) -> tuple[str, ...]:
     """Return the relative targets of an article's links and images (a superset is fine: it only keys the cache)."""
+    from .links import SCHEME
+
     found: set[str] = set()
     for token in article.tokens:
         for match in _LINK.finditer(token.content):
@@ -351,6 +374,9 @@ def render_page(
     item: LocalizedArticle, site: Site, theme: Theme, org: Mapping[str, Any] | None
 ) -> tuple[Any, list[Diagnostic]]:
     """Return one article's page in one locale, or None and the problems that stopped it."""
+    from .markup import RenderContext
+    from .pages import render_article_page
+
     article = item.article
     context = RenderContext(rewrite_url=link_rewriter(site, article, item.locale), alert_titles=theme.alert_titles())
     body, dynamic = render_body(item, site.config, context, org)
@@ -366,6 +392,9 @@ def render_body(
 ) -> tuple[str, bool]:
     """Return an article's HTML in one locale (for one org state, or with every branch), and whether
     it has branches or counts that the page's script decides."""
+    from . import conditions, plurals
+    from .markup import localize_tokens, render_article_body
+
     source = config.source_locale
     tokens = localize_tokens(item.article.tokens, item.texts, item.fallbacks, source, item.notes)
     tokens = plurals.expand_plurals(tokens, item, source, org or config.default_org(), org is not None)
@@ -377,6 +406,8 @@ def render_body(
 
 def link_rewriter(site: Site, article: Article, locale: LocaleInfo) -> Callable[[str, int, list[Any]], str]:
     """Return the function that maps a link in `article` to its URL on the built page."""
+    from .links import resolve_link
+
     root = root_prefix(page_path(locale, article.slug))
 
     def rewrite(url: str, line: int, problems: list[tuple[int, str]]) -> str:
@@ -398,6 +429,9 @@ def link_rewriter(site: Site, article: Article, locale: LocaleInfo) -> Callable[
 
 def review_for(config: Config, locale: LocaleInfo) -> Review | None:
     """Return the QA review of a translated locale (none for the source and pseudo-locales)."""
+    from .qa import Settings
+    from .translate import Review
+
     if locale.is_pseudo or locale.tag == config.source_locale:
         return None
     settings = Settings(config.qa_keep, config.qa_glossary)

@@ -13,13 +13,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from .checks import ERROR
 from .config import LocalePolicy
 from .locales import LocaleInfo
 from .model import MACHINE, Article, Catalog, CatalogEntry, LocalizedArticle, Segment, SegmentNote
 from .placeholders import fill, find_placeholders, stray_template_syntax
 from .plurals import COUNT, COUNT_MARK, categories
 from .pseudo import pseudo_localize
-from .qa import ERROR, Finding, Pair, Settings, run_checks
+from .qa import Finding, Pair, Settings, run_checks
 from .report import Diagnostic, warning
 from .segment import plain_text
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .articles import SNIPPETS, parse_snippet, read_articles
+from .articles import parse_snippet, read_articles
 from .catalogs import (
     THEME_CATALOG,
     CatalogMessage,
@@ -19,6 +19,7 @@ from .merge import merge_messages, translation_memory
 from .model import Article
 from .paths import iter_files
 from .report import ContentError, Report
+from .sources import SNIPPETS
 
 
 @dataclass

@@ -19,8 +19,8 @@ from typing import Any
 from .cache import Cache
 from .config import Config
 from .locales import LocaleInfo
-from .pages import Site
 from .shard import Gathered, Rendered, Shard
+from .site import Site
 
 #: Below this many articles per worker, starting processes costs more than it saves.
 MIN_ARTICLES_PER_JOB = 40

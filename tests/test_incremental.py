@@ -208,3 +208,30 @@ def test_a_site_updated_in_place_is_the_site_a_fresh_build_makes(
     step()
     assert not (out / "media").exists() and not (out / "de-de/media").exists()
     assert out.stat().st_ino == folder
+
+
+def test_a_build_that_changes_nothing_loads_no_parser_templates_or_checks(make_site: Callable[..., Path]) -> None:
+    """Start-up imports only what the command needs: with nothing to rebuild, no Markdown, Jinja or QA."""
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    project = make_site(many_articles(6))
+    assert run_helpgen("build", "--project", project).code == 0
+    code = (
+        "import sys; from generator.cli import main; code = main(sys.argv[1:]); "
+        "heavy = ('markdown_it', 'jinja2', 'babel.messages', 'generator.qa', 'generator.pages'); "
+        "print(sorted(name for name in heavy if name in sys.modules)); sys.exit(code)"
+    )
+    for args in (["-j1"], ["-j2"]):
+        result = subprocess.run(
+            [sys.executable, "-c", code, "build", "--project", str(project), *args],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        assert "is up to date" in result.stderr
+        assert result.stdout.strip() == "[]", args
