@@ -212,11 +212,11 @@ def report(args: argparse.Namespace, pages: int, build: list[str], floor_out: Pa
     )
     print()
     print(f"pages per second: -j1 {pages / j1:.0f}, default jobs {pages / jd:.0f}, floor {pages / floor:.0f}")
-    print(f"full build -j1 / floor:            {j1 / floor:.2f}  (target <= 1.5)")
-    print(f"full build default jobs / floor:   {jd / floor:.2f}  (target <= 0.8)")
-    print(f"no-change rebuild / full build:    {nochange / jd:.2f}  (target <= 0.10)")
-    print(f"one catalog entry / full build:    {entry / jd:.2f}  (target <= 0.15)")
-    print(f"one source article / full build:   {source / jd:.2f}")
+    print(f"full build -j1 / floor:            {j1 / floor:.3f}  (target <= 1.5)")
+    print(f"full build default jobs / floor:   {jd / floor:.3f}  (target <= 0.8)")
+    print(f"no-change rebuild / full build:    {nochange / jd:.3f}  (target <= 0.10)")
+    print(f"one catalog entry / full build:    {entry / jd:.3f}  (target <= 0.15)")
+    print(f"one source article / full build:   {source / jd:.3f}")
     print(
         f"peak memory, largest process: -j1 {j1_memory} MiB, default jobs {jd_memory} MiB, "
         f"floor {floor_memory} MiB  (target <= 500 MB)"
