@@ -96,8 +96,10 @@ def make_parser() -> argparse.ArgumentParser:
         "build",
         parents=[common],
         help="build the static site",
-        description="Build every page of every locale into memory, then write the site at once. A page with "
-        "errors is reported with file:line and keeps its previous version; the other pages are built.",
+        description="Build every page of every locale. The first build (or one with --no-cache) writes a new "
+        "site beside the old one and swaps it in at once; later builds rewrite only the pages that changed, "
+        "each atomically. A page with errors is reported with file:line and keeps its previous version; the "
+        "other pages are built.",
     )
     build.add_argument("--out", type=Path, metavar="DIR", help="output folder; default: site/ in the project")
     build.add_argument(
@@ -135,7 +137,8 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--no-cache",
         action="store_true",
-        help="neither use nor fill the build cache (.helpgen-cache/ in the project; safe to delete)",
+        help="neither use nor fill the build cache (.helpgen-cache/ in the project; safe to delete): build "
+        "every page and swap the new site in at once",
     )
     build.set_defaults(run=run_build)
 
