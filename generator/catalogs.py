@@ -10,7 +10,7 @@ import io
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -132,7 +132,56 @@ def parse_catalog(data: bytes, locale: str, relative_path: str) -> Catalog:
             ignored=ignored_checks(message.flags, split_previous_msgid(message.user_comments)[0]),
             comments=split_previous_msgid(message.user_comments)[0],
         )
-    return Catalog(locale, relative_path, entries)
+    return in_current_order(Catalog(locale, relative_path, entries), read_header(data).get("Plural-Forms", ""))
+
+
+_PLURAL_FORMS_FIELD = re.compile(r"^Plural-Forms:(.*)$", re.MULTILINE)
+
+
+def plural_forms_of(header: str) -> str:
+    """Return the Plural-Forms value of a catalog's header text ("" when it has none)."""
+    match = _PLURAL_FORMS_FIELD.search(header)
+    return match.group(1).strip() if match else ""
+
+
+def messages_in_current_order(locale: str, plural_forms: str, messages: list[CatalogMessage]) -> list[CatalogMessage]:
+    """Return a catalog's messages with their plural forms in today's order (see `in_current_order`)."""
+    if not any(message.msgstr_plural for message in messages):
+        return messages
+    from .plurals import form_order
+
+    order = form_order(locale, plural_forms)
+    if order is None:
+        return messages
+    return [
+        replace(message, msgstr_plural=tuple(message.msgstr_plural[index] for index in order))
+        if len(message.msgstr_plural) == len(order)
+        else message
+        for message in messages
+    ]
+
+
+def in_current_order(catalog: Catalog, plural_forms: str) -> Catalog:
+    """Return `catalog` with its plural forms in the order helpgen gives its language today.
+
+    A catalog's Plural-Forms header says in which order its `msgstr[n]` are; when that differs
+    from the order of the installed Babel (Arabic's changed in Babel 2.19), the forms are put
+    in today's order, so that every translation still shows for the right numbers.
+    """
+    if not any(entry.msgstr_plural for entry in catalog.entries.values()):
+        return catalog
+    from .plurals import form_order
+
+    order = form_order(catalog.locale, plural_forms)
+    if order is None:
+        return catalog
+    entries = {}
+    for msgid, entry in catalog.entries.items():
+        if len(entry.msgstr_plural) == len(order):
+            forms = tuple(entry.msgstr_plural[index] for index in order)
+            entry = replace(entry, msgstr_plural=forms, msgstr=forms[0])
+        entries[msgid] = entry
+    return Catalog(catalog.locale, catalog.path, entries)
 
 
 def _message_texts(message: Message) -> tuple[str, str, str, tuple[str, ...]]:
@@ -430,7 +479,7 @@ def parse_catalog_fast(data: bytes, locale: str, relative_path: str) -> Catalog:
         )
         raise ContentError([error(relative_path, number, "catalog-syntax", f"invalid PO file: {message}")])
     state.finish(entries)
-    return Catalog(locale, relative_path, entries)
+    return in_current_order(Catalog(locale, relative_path, entries), plural_forms_of(state.header))
 
 
 def _unquote(quoted: str) -> str:
@@ -447,6 +496,7 @@ class _EntryState:
     """The entry being read by `parse_catalog_fast`."""
 
     def __init__(self) -> None:
+        self.header = ""  # the msgstr of the header entry
         self.reset()
 
     def reset(self) -> None:
@@ -488,6 +538,8 @@ class _EntryState:
 
     def finish(self, entries: dict[str, CatalogEntry]) -> None:
         msgid = unicodedata.normalize("NFC", self.fields.get("msgid", ""))
+        if "msgid" in self.fields and not msgid and not self.obsolete and "msgctxt" not in self.fields:
+            self.header = self.fields.get("msgstr", "")
         if msgid and not self.obsolete and "msgctxt" not in self.fields:
             forms = tuple(self.forms[i] for i in sorted(self.forms))
             plural = unicodedata.normalize("NFC", self.fields.get("msgid_plural", ""))

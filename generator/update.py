@@ -9,6 +9,7 @@ from .catalogs import (
     THEME_CATALOG,
     CatalogMessage,
     catalog_path,
+    messages_in_current_order,
     read_existing,
     theme_catalog_path,
     write_catalog,
@@ -82,6 +83,8 @@ def update_catalogs(config: Config, locales: tuple[str, ...] = ()) -> UpdateResu
             if path not in existing or f"content/{path}" in broken:
                 continue  # never rewrite a catalog we could not read, or whose article did not parse
             headers, messages = existing[path]
+            # The header is rewritten with today's Plural-Forms: the forms must be in today's order too.
+            messages = messages_in_current_order(locale, headers.get("Plural-Forms", ""), messages)
             merged = merge_messages(template, messages, memory)
             record(result, paths[path], write_catalog(config, locale, paths[path], merged, headers))
     return result

@@ -140,3 +140,82 @@ def test_bad_plural_blocks(make_site: Callable[..., Path]) -> None:
     assert "content/a.md:4: error[plural]: a {% plural %} block holds two paragraphs" in result.err
     assert "content/a.md:8: error[plural]: the count of a plural block must be a number, not 'org.plan'" in result.err
     assert "content/a.md:6: error[plural]: {% endplural %} without an open {% plural %}" in result.err
+
+
+ARABIC_BEFORE_BABEL_2_19 = (
+    "nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : n%100>=0 && n%100<=2 ? 4 : 5);"
+)
+
+
+def arabic_catalog(plural_forms: str, forms: list[str]) -> bytes:
+    lines = ['msgid ""', 'msgstr ""', f'"Plural-Forms: {plural_forms}\\n"', "", 'msgid "{{ count }} license"']
+    lines.append('msgid_plural "{{ count }} licenses"')
+    lines += [f'msgstr[{index}] "{form}"' for index, form in enumerate(forms)]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_plural_forms_are_read_in_the_order_their_catalog_header_gives() -> None:
+    """A catalog written when Babel ordered Arabic's forms differently is read by its own header."""
+    from generator.catalogs import parse_catalog, parse_catalog_fast
+
+    # Written under Babel 2.18: msgstr[4] for 100-102 ("other"), msgstr[5] for 11-99 ("many").
+    data = arabic_catalog(ARABIC_BEFORE_BABEL_2_19, ["zero", "one", "two", "few", "for 100-102", "for 11-99"])
+    for parse in (parse_catalog_fast, parse_catalog):
+        entry = parse(data, "ar", "locales/ar/a.po").entries["{{ count }} license"]
+        shown = dict(zip(categories("ar"), entry.msgstr_plural, strict=True))  # whatever Babel is installed
+        assert shown == {
+            "zero": "zero",
+            "one": "one",
+            "two": "two",
+            "few": "few",
+            "other": "for 100-102",
+            "many": "for 11-99",
+        }, parse
+        assert entry.msgstr == entry.msgstr_plural[0]
+
+
+def test_a_header_in_todays_order_changes_nothing_and_a_hostile_one_is_ignored() -> None:
+    from generator.catalogs import parse_catalog_fast
+
+    plural = get_plural(Locale.parse("ru"))
+    forms = ["one", "few", "many"]
+    today = parse_catalog_fast(arabic_catalog(plural.plural_forms, forms).replace(b"ar", b"ru"), "ru", "x.po").entries[
+        "{{ count }} license"
+    ]
+    assert today.msgstr_plural == ("one", "few", "many")
+    # The installed Babel's own expression with its forms 1 and 2 swapped: read back in today's order.
+    swapped = f"nplurals=3; plural=(({plural.plural_expr}) == 1 ? 2 : ({plural.plural_expr}) == 2 ? 1 : 0);"
+    entry = parse_catalog_fast(arabic_catalog(swapped, ["one", "many", "few"]), "ru", "x.po").entries
+    assert entry["{{ count }} license"].msgstr_plural == ("one", "few", "many")
+    for hostile in ("nplurals=3; plural=__import__('os').system('touch /tmp/pwned');", "nplurals=3; plural=(n;"):
+        entry = parse_catalog_fast(arabic_catalog(hostile, ["a", "b", "c"]), "ru", "x.po").entries
+        assert entry["{{ count }} license"].msgstr_plural == ("a", "b", "c")  # as written: no order to follow
+    assert not Path("/tmp/pwned").exists()
+
+
+def test_update_puts_the_forms_in_the_order_of_the_header_it_writes(make_site: Callable[..., Path]) -> None:
+    """`helpgen update` writes today's Plural-Forms header, so it must move the forms to match."""
+    project = make_site(
+        {"helpgen.yaml": CONFIG.replace("de-DE, zh-CN", "ru"), "content/licenses.md": article("L", BODY)}
+    )
+    assert run_helpgen("update", "--project", project).code == 0
+    path = project / "locales/ru/licenses.po"
+    plural = get_plural(Locale.parse("ru"))
+    swapped = f"nplurals=3; plural=(({plural.plural_expr}) == 1 ? 2 : ({plural.plural_expr}) == 2 ? 1 : 0);"
+    po = polib.pofile(str(path))
+    po.metadata["Plural-Forms"] = swapped  # as if written by a helpgen whose Babel ordered Russian so
+    entry = po.find("You have {{ count }} assigned license.")
+    assert entry is not None
+    entry.msgstr_plural = {0: "одна {{ count }}", 1: "много {{ count }}", 2: "несколько {{ count }}"}
+    po.save()
+    assert run_helpgen("update", "--project", project).code == 0
+    po = polib.pofile(str(path))
+    assert po.metadata["Plural-Forms"] == plural.plural_forms  # today's header
+    entry = po.find("You have {{ count }} assigned license.")
+    assert entry is not None
+    assert dict(zip(categories("ru"), (entry.msgstr_plural[i] for i in range(3)), strict=True)) == {
+        "one": "одна {{ count }}",
+        "few": "несколько {{ count }}",
+        "many": "много {{ count }}",
+    }
+    subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(path)], check=True)
