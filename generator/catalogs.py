@@ -479,7 +479,8 @@ def parse_catalog_fast(data: bytes, locale: str, relative_path: str) -> Catalog:
         )
         raise ContentError([error(relative_path, number, "catalog-syntax", f"invalid PO file: {message}")])
     state.finish(entries)
-    return in_current_order(Catalog(locale, relative_path, entries), plural_forms_of(state.header))
+    catalog = Catalog(locale, relative_path, entries)
+    return in_current_order(catalog, plural_forms_of(state.header)) if state.plural else catalog
 
 
 def _unquote(quoted: str) -> str:
@@ -497,6 +498,7 @@ class _EntryState:
 
     def __init__(self) -> None:
         self.header = ""  # the msgstr of the header entry
+        self.plural = False  # whether an entry has plural forms
         self.reset()
 
     def reset(self) -> None:
@@ -542,6 +544,7 @@ class _EntryState:
             self.header = self.fields.get("msgstr", "")
         if msgid and not self.obsolete and "msgctxt" not in self.fields:
             forms = tuple(self.forms[i] for i in sorted(self.forms))
+            self.plural = self.plural or bool(forms)
             plural = unicodedata.normalize("NFC", self.fields.get("msgid_plural", ""))
             flags = frozenset(f for f in self.flags if not f.endswith("-format"))
             entries[msgid] = CatalogEntry(
