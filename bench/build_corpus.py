@@ -75,13 +75,17 @@ def discard(path: Path) -> None:
 
 
 def empty_trash(wait: bool) -> None:
-    """Delete the outputs of the runs; with `wait`, wait until their inodes can be reused without cost."""
+    """Delete the outputs of the runs; with `wait`, then wait until freed inodes can be reused without cost.
+
+    Waiting also covers files deleted before the benchmark started (a test run just before deletes
+    thousands of temporary files on the same disk): the first measurements would pay for them.
+    """
     if TRASH.exists():
         shutil.rmtree(TRASH)
-        subprocess.run(["sync"], check=True)
-        if wait:
-            print(f"(waiting {INODE_REUSE_DELAY} s for the inodes of an earlier run's output to be reusable)")
-            time.sleep(INODE_REUSE_DELAY)
+    subprocess.run(["sync"], check=True)
+    if wait:
+        print(f"(waiting {INODE_REUSE_DELAY} s: inodes freed in the last minute make file creation slow)")
+        time.sleep(INODE_REUSE_DELAY)
 
 
 def wait_for_cleanup() -> None:
@@ -168,10 +172,8 @@ def main() -> int:
         "--no-search", action="store_true", help="build without the Pagefind index (helpgen build --no-search)"
     )
     args = parser.parse_args()
-    empty_trash(wait=True)  # left by an interrupted run
     pages = prepare(args.fresh)
-    if args.fresh:  # the earlier project was deleted
-        time.sleep(INODE_REUSE_DELAY)
+    empty_trash(wait=True)  # what an interrupted run left, and anything deleted just before
     build = helpgen("build", "--project", str(PROJECT), "--out", str(PROJECT / "site"))
     if args.no_search:
         build.append("--no-search")
