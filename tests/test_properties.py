@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -404,7 +405,8 @@ def test_a_build_in_place_killed_midway_is_mended_by_the_next_build(tmp_path: Pa
         )
         while process.poll() is None and b"Footer B" not in first.read_bytes():
             time.sleep(0.001)
-        os.killpg(process.pid, signal.SIGKILL)  # as soon as the first page is rewritten
+        with contextlib.suppress(ProcessLookupError):  # unless it has finished already
+            os.killpg(process.pid, signal.SIGKILL)  # as soon as the first page is rewritten
         process.wait()
         pages = list(site.glob("*/a*/index.html"))
         changed = sum("Footer B" in page.read_text(encoding="utf-8") for page in pages)
