@@ -79,7 +79,8 @@ def test_a_site_updated_in_place_gets_the_index_a_fresh_build_makes(tmp_path: Pa
 
     project = copy_project(tmp_path / "project")
     assert run_helpgen("build", "--project", project).code == 0
-    folder = (project / "site").stat().st_ino
+    folder, index = (project / "site").stat().st_ino, (project / "site/_pagefind").stat().st_ino
+    before = {p.name for p in (project / "site/_pagefind/fragment").iterdir()}
     catalog = project / "locales/de-DE/auto-reply.po"
     text = catalog.read_text(encoding="utf-8")
     assert '"automatische Antwort konfigurieren' in text
@@ -87,6 +88,9 @@ def test_a_site_updated_in_place_gets_the_index_a_fresh_build_makes(tmp_path: Pa
     result = run_helpgen("build", "--project", project)
     assert result.code == 0 and "reused" in result.err
     assert (project / "site").stat().st_ino == folder, "updated in place, not swapped"
+    assert (project / "site/_pagefind").stat().st_ino == index, "the index too: written over the old one"
+    after = {p.name for p in (project / "site/_pagefind/fragment").iterdir()}
+    assert before - after and after - before, "the changed page's old fragment is gone, its new one there"
     assert run_helpgen("build", "--project", project, "--no-cache", "--out", tmp_path / "fresh").code == 0
     assert tree_digest(project / "site/_pagefind") == tree_digest(tmp_path / "fresh/_pagefind")
     assert sorted(p.name for p in project.iterdir() if p.name.startswith(".site")) == [], "nothing left beside it"
