@@ -7,6 +7,7 @@ values; nothing in them is ever evaluated.
 from __future__ import annotations
 
 import io
+import os
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -67,14 +68,21 @@ def catalog_path(locale: str, article_path: str) -> str:
     return f"locales/{locale}/{article_path[: -len('.md')]}.po"
 
 
+def read_catalog_file(config: Config, relative_path: str) -> bytes | None:
+    """Return a catalog file's bytes, or None when there is no such file; refuse one too large to read."""
+    try:  # plain os calls: the build reads every article's catalog in every locale
+        with open(os.path.join(config.project_dir, relative_path), "rb") as file:
+            if os.fstat(file.fileno()).st_size > MAX_CATALOG_BYTES:
+                raise ContentError([error(relative_path, 0, "catalog-too-large", "catalog is too large to read")])
+            return file.read()
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        return None
+
+
 def read_catalog(config: Config, locale: str, relative_path: str) -> Catalog:
     """Read one catalog (an empty one if the file does not exist); raise ContentError when it is bad."""
-    file = config.project_dir / relative_path
-    if not file.is_file():
-        return Catalog(locale, relative_path)
-    if file.stat().st_size > MAX_CATALOG_BYTES:
-        raise ContentError([error(relative_path, 0, "catalog-too-large", "catalog is too large to read")])
-    return parse_catalog(file.read_bytes(), locale, relative_path)
+    data = read_catalog_file(config, relative_path)
+    return Catalog(locale, relative_path) if data is None else parse_catalog(data, locale, relative_path)
 
 
 #: A PO string. The unrolled form of "(?:[^"\\]|\\.)*" runs several times as fast in Python's
@@ -421,12 +429,8 @@ def read_existing(config: Config, relative_path: str) -> tuple[dict[str, str], l
 
 def read_catalog_fast(config: Config, locale: str, relative_path: str) -> Catalog:
     """Read a catalog for the build with `parse_catalog_fast` (an empty one if there is none)."""
-    file = config.project_dir / relative_path
-    if not file.is_file():
-        return Catalog(locale, relative_path)
-    if file.stat().st_size > MAX_CATALOG_BYTES:
-        raise ContentError([error(relative_path, 0, "catalog-too-large", "catalog is too large to read")])
-    return parse_catalog_fast(file.read_bytes(), locale, relative_path)
+    data = read_catalog_file(config, relative_path)
+    return Catalog(locale, relative_path) if data is None else parse_catalog_fast(data, locale, relative_path)
 
 
 _KEYWORD = re.compile(rf"^(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)\s+({_PO_STRING})\s*$")

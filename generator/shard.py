@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from .cache import Cache, code_fingerprint, fingerprint
-from .catalogs import MAX_CATALOG_BYTES, catalog_path, parse_catalog_fast, read_catalog_fast, theme_catalog_path
+from .catalogs import catalog_path, parse_catalog_fast, read_catalog_fast, read_catalog_file, theme_catalog_path
 from .config import Config
 from .locales import LocaleInfo
 from .model import Article, Catalog, LocalizedArticle
@@ -319,14 +319,7 @@ def read_catalog_bytes(config: Config, article_path: str, locale: LocaleInfo) ->
     """Return the bytes of an article's catalog in `locale` (None: none is needed, or there is none)."""
     if locale.is_pseudo or locale.tag == config.source_locale:
         return None
-    relative = catalog_path(locale.tag, article_path)
-    try:  # plain os calls: this runs for every article in every locale of every build
-        with open(os.path.join(config.project_dir, relative), "rb") as file:
-            if os.fstat(file.fileno()).st_size > MAX_CATALOG_BYTES:
-                raise ContentError([error(relative, 0, "catalog-too-large", "catalog is too large")])
-            return file.read()
-    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
-        return None
+    return read_catalog_file(config, catalog_path(locale.tag, article_path))
 
 
 def parse_article_catalog(config: Config, article: Article, locale: LocaleInfo, data: bytes | None) -> Catalog | None:
