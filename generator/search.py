@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import re
 import shutil
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -23,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .report import Diagnostic, error, warning
-from .writer import replace_folder
+from .writer import begin_site, discard_site, swap_folder
 
 #: The folder of the index in the site.
 INDEX_DIR = "_pagefind"
@@ -170,13 +168,12 @@ def index_site(site: Path, in_place: bool = False) -> list[Diagnostic]:
     problems = run_in(site / INDEX_DIR)
     if problems or _collect_garbage(site / INDEX_DIR):
         return problems
-    fresh = Path(tempfile.mkdtemp(prefix=f".{site.name}.new-", dir=site.parent))
+    fresh = begin_site(site)  # beside the site, like a staging folder, and cleaned up with them
     problems = run_in(fresh)
     if problems:
-        shutil.rmtree(fresh, ignore_errors=True)
+        discard_site(fresh)
         return problems
-    os.chmod(fresh, 0o755)  # mkdtemp's folder is private
-    replace_folder(fresh, site / INDEX_DIR)
+    swap_folder(fresh, site / INDEX_DIR)
     return []
 
 

@@ -164,8 +164,7 @@ def finish_site(staging: Path, out_dir: Path, files: Iterable[tuple[str, Path]] 
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)
     (staging / MARKER).write_text("This folder was built by helpgen and is replaced by every build.\n")
-    os.chmod(staging, 0o755)
-    _swap(staging, out_dir.resolve(), background)
+    swap_folder(staging, out_dir.resolve(), background)
 
 
 def update_files(site: Path, files: Iterable[tuple[str, Path]] = ()) -> None:
@@ -184,13 +183,14 @@ def discard_site(staging: Path) -> None:
     shutil.rmtree(staging, ignore_errors=True)
 
 
-def _swap(staging: Path, out_dir: Path, background: bool = False) -> None:
-    """Put `staging` in place of `out_dir`; the old site is removed only once the new one is there.
+def swap_folder(staging: Path, out_dir: Path, background: bool = False) -> None:
+    """Put `staging` (from `begin_site`) in place of `out_dir`; the old one is removed only once the new one is there.
 
     On Linux both folders are exchanged in one atomic step (renameat2), so `out_dir` is never
     missing, not even for an instant. With `background`, the old site is deleted by a detached
     process, so that the command returns as soon as the new site is in place.
     """
+    os.chmod(staging, 0o755)  # mkdtemp's folder is private
     if not out_dir.exists():
         staging.rename(out_dir)
         return
@@ -210,19 +210,6 @@ def _swap(staging: Path, out_dir: Path, background: bool = False) -> None:
         remove_in_background(retired)
     else:
         shutil.rmtree(retired, ignore_errors=True)
-
-
-def replace_folder(new: Path, old: Path) -> None:
-    """Put the folder `new` in place of `old` (atomically where the system allows) and delete the old one."""
-    if not old.exists():
-        new.rename(old)
-        return
-    if not _exchange(new, old):
-        retired = new.with_name(new.name + ".old")
-        old.rename(retired)
-        new.rename(old)
-        new = retired
-    shutil.rmtree(new, ignore_errors=True)
 
 
 def _exchange(first: Path, second: Path) -> bool:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from generator.search import branch_records
 from tests.conftest import run_helpgen
 from tests.test_build import copy_project
@@ -96,3 +98,24 @@ def test_a_site_updated_in_place_gets_the_index_a_fresh_build_makes(tmp_path: Pa
     assert sorted(p.name for p in project.iterdir() if p.name.startswith(".site")) == [], "nothing left beside it"
     assert run_helpgen("build", "--project", project, "--no-search").code == 0
     assert not (project / "site/_pagefind").exists()
+
+
+def test_an_index_that_cannot_be_cleaned_up_is_made_afresh_and_swapped_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """If Pagefind's meta files cannot be read, a rebuild makes the index beside the site and swaps it in."""
+    import generator.search
+    from tests.test_build import tree_digest
+
+    project = copy_project(tmp_path / "project")
+    assert run_helpgen("build", "--project", project).code == 0
+    index = (project / "site/_pagefind").stat().st_ino
+    monkeypatch.setattr(generator.search, "_collect_garbage", lambda index: False)
+    catalog = project / "locales/de-DE/auto-reply.po"
+    text = catalog.read_text(encoding="utf-8")
+    catalog.write_text(text.replace('"automatische Antwort konfigurieren', '"Abwesenheitsnotiz konfigurieren', 1))
+    assert run_helpgen("build", "--project", project).code == 0
+    assert (project / "site/_pagefind").stat().st_ino != index, "a new folder, swapped in"
+    assert run_helpgen("build", "--project", project, "--no-cache", "--out", tmp_path / "fresh").code == 0
+    assert tree_digest(project / "site/_pagefind") == tree_digest(tmp_path / "fresh/_pagefind")
+    assert sorted(p.name for p in project.iterdir() if p.name.startswith(".site")) == [], "nothing left beside it"
