@@ -230,7 +230,11 @@ def _contained(renderer: RendererHTML, children: list[Token], md: MarkdownIt, en
 
 
 def escape_text(text: str) -> str:
-    """Escape text for an element's content: `&`, `<` and `>` (quotation marks need escaping only in attributes)."""
+    """Escape text for an element's content: `&`, `<` and `>` (quotation marks need escaping only in attributes).
+
+    The same as `html.escape(text, quote=False)`, which costs half as much again per call; this
+    runs for every text token of every page.
+    """
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
