@@ -154,15 +154,11 @@ def plural_forms_of(header: str) -> str:
 
 def messages_in_current_order(locale: str, plural_forms: str, messages: list[CatalogMessage]) -> list[CatalogMessage]:
     """Return a catalog's messages with their plural forms in today's order (see `in_current_order`)."""
-    if not any(message.msgstr_plural for message in messages):
-        return messages
-    from .plurals import form_order
-
-    order = form_order(locale, plural_forms)
+    order = _order_to_follow(locale, plural_forms, (message.msgstr_plural for message in messages))
     if order is None:
         return messages
     return [
-        replace(message, msgstr_plural=tuple(message.msgstr_plural[index] for index in order))
+        replace(message, msgstr_plural=tuple(message.msgstr_plural[i] for i in order))
         if len(message.msgstr_plural) == len(order)
         else message
         for message in messages
@@ -176,20 +172,25 @@ def in_current_order(catalog: Catalog, plural_forms: str) -> Catalog:
     from the order of the installed Babel (Arabic's changed in Babel 2.19), the forms are put
     in today's order, so that every translation still shows for the right numbers.
     """
-    if not any(entry.msgstr_plural for entry in catalog.entries.values()):
-        return catalog
-    from .plurals import form_order
-
-    order = form_order(catalog.locale, plural_forms)
+    order = _order_to_follow(catalog.locale, plural_forms, (e.msgstr_plural for e in catalog.entries.values()))
     if order is None:
         return catalog
     entries = {}
     for msgid, entry in catalog.entries.items():
         if len(entry.msgstr_plural) == len(order):
-            forms = tuple(entry.msgstr_plural[index] for index in order)
+            forms = tuple(entry.msgstr_plural[i] for i in order)
             entry = replace(entry, msgstr_plural=forms, msgstr=forms[0])
         entries[msgid] = entry
     return Catalog(catalog.locale, catalog.path, entries)
+
+
+def _order_to_follow(locale: str, plural_forms: str, forms: Iterable[tuple[str, ...]]) -> tuple[int, ...] | None:
+    """Return `plurals.form_order` for a catalog that has plural forms at all (None for one without)."""
+    if not any(forms):
+        return None
+    from .plurals import form_order  # only for catalogs with plural forms: it loads the Markdown parser
+
+    return form_order(locale, plural_forms)
 
 
 def _message_texts(message: Message) -> tuple[str, str, str, tuple[str, ...]]:
@@ -420,11 +421,8 @@ def split_previous_msgid(user_comments: list[str]) -> tuple[tuple[str, ...], str
 
 def read_existing(config: Config, relative_path: str) -> tuple[dict[str, str], list[CatalogMessage]]:
     """Return the header and messages of a catalog file, or empty ones if it does not exist yet."""
-    file = config.project_dir / relative_path
-    if not file.is_file():
-        return {}, []
-    data = file.read_bytes()
-    return read_header(data), read_messages(data, relative_path)
+    data = read_catalog_file(config, relative_path)
+    return ({}, []) if data is None else (read_header(data), read_messages(data, relative_path))
 
 
 def read_catalog_fast(config: Config, locale: str, relative_path: str) -> Catalog:
@@ -483,8 +481,7 @@ def parse_catalog_fast(data: bytes, locale: str, relative_path: str) -> Catalog:
         )
         raise ContentError([error(relative_path, number, "catalog-syntax", f"invalid PO file: {message}")])
     state.finish(entries)
-    catalog = Catalog(locale, relative_path, entries)
-    return in_current_order(catalog, plural_forms_of(state.header)) if state.plural else catalog
+    return in_current_order(Catalog(locale, relative_path, entries), plural_forms_of(state.header))
 
 
 def _unquote(quoted: str) -> str:
@@ -502,7 +499,6 @@ class _EntryState:
 
     def __init__(self) -> None:
         self.header = ""  # the msgstr of the header entry
-        self.plural = False  # whether an entry has plural forms
         self.reset()
 
     def reset(self) -> None:
@@ -548,7 +544,6 @@ class _EntryState:
             self.header = self.fields.get("msgstr", "")
         if msgid and not self.obsolete and "msgctxt" not in self.fields:
             forms = tuple(self.forms[i] for i in sorted(self.forms))
-            self.plural = self.plural or bool(forms)
             plural = unicodedata.normalize("NFC", self.fields.get("msgid_plural", ""))
             flags = frozenset(f for f in self.flags if not f.endswith("-format"))
             entries[msgid] = CatalogEntry(

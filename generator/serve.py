@@ -111,7 +111,7 @@ class Preview:
         written = False
         try:
             config = dataclasses.replace(read_config(self.project_dir), preview=True, search=False)
-            options = BuildOptions(out_dir=self.out_dir, jobs=1, background_cleanup=True, in_place=True)
+            options = BuildOptions(out_dir=self.out_dir, jobs=1, background_cleanup=True)
             result = build_site(config, options)
             self.config = config
             problems: tuple[Diagnostic, ...] = tuple(result.report)
