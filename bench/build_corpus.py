@@ -115,7 +115,7 @@ def prepare(fresh: bool) -> int:
 
 def write_floor_input() -> int:
     """Write each page's localized Markdown (the article with its catalog's translations put in)."""
-    from generator.catalogs import parse_catalog_fast
+    from generator.l10n.catalogs import parse_catalog_fast
 
     floor_in = WORK / "floor-in"
     discard(floor_in)

@@ -25,7 +25,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from generator.serve import Preview, PreviewServer  # noqa: E402
+from generator.preview.serve import Preview, PreviewServer  # noqa: E402
 
 
 def main() -> None:

@@ -15,8 +15,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from .progress import Progress
-from .report import ContentError, Report
+from generator.build.progress import Progress
+from generator.report import ContentError, Report
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -320,9 +320,9 @@ def print_report(report: Report) -> None:
 
 def run_build(args: argparse.Namespace) -> int:
     """Run `helpgen build`."""
-    from .build import BuildOptions, build_site
-    from .config import read_config
-    from .workers import default_jobs
+    from generator.build.build import BuildOptions, build_site
+    from generator.build.workers import default_jobs
+    from generator.config import read_config
 
     started = time.perf_counter()
     # A build keeps many objects alive and makes few cycles: collect young objects less often
@@ -360,7 +360,7 @@ def run_build(args: argparse.Namespace) -> int:
 
 def run_serve(args: argparse.Namespace) -> int:
     """Run `helpgen serve` until interrupted."""
-    from .serve import serve
+    from generator.preview.serve import serve
 
     try:
         serve(args.project, args.host, args.port, args.allow_host)
@@ -375,8 +375,8 @@ def run_serve(args: argparse.Namespace) -> int:
 
 def run_extract(args: argparse.Namespace) -> int:
     """Run `helpgen extract`."""
-    from .config import read_config
-    from .update import extract_templates
+    from generator.config import read_config
+    from generator.l10n.update import extract_templates
 
     result = extract_templates(read_config(args.project.resolve()))
     return finish_update(result, "templates")
@@ -384,9 +384,9 @@ def run_extract(args: argparse.Namespace) -> int:
 
 def run_update(args: argparse.Namespace) -> int:
     """Run `helpgen update`."""
-    from .config import read_config
-    from .report import error
-    from .update import update_catalogs
+    from generator.config import read_config
+    from generator.l10n.update import update_catalogs
+    from generator.report import error
 
     config = read_config(args.project.resolve())
     for tag in args.locale:
@@ -420,8 +420,8 @@ def finish_update(result: Any, what: str) -> int:
 
 def run_stats(args: argparse.Namespace) -> int:
     """Run `helpgen stats`."""
-    from .config import read_config
-    from .stats import collect_stats, format_html, format_json, format_text
+    from generator.config import read_config
+    from generator.reports.stats import collect_stats, format_html, format_json, format_text
 
     config = read_config(args.project.resolve())
     stats, report = collect_stats(config, tuple(args.locale))
@@ -433,9 +433,9 @@ def run_stats(args: argparse.Namespace) -> int:
 
 def run_import(args: argparse.Namespace) -> int:
     """Run `helpgen import-sxs`."""
-    from .locales import check_locale_tag
-    from .migrate import import_sxs
-    from .report import error
+    from generator.locales import check_locale_tag
+    from generator.report import error
+    from generator.sxs.migrate import import_sxs
 
     if not args.source.is_dir():
         raise ContentError([error(str(args.source), 0, "import-source", "not a folder of sxs articles")])
@@ -458,7 +458,7 @@ def run_import(args: argparse.Namespace) -> int:
 
 def run_init(args: argparse.Namespace) -> int:
     """Run `helpgen init`."""
-    from .migrate import init_project
+    from generator.sxs.migrate import init_project
 
     created = init_project(args.directory.resolve())
     print(
@@ -482,7 +482,8 @@ def _part(text: str) -> tuple[int, int]:
 
 def run_merge(args: argparse.Namespace) -> int:
     """Run `helpgen merge`."""
-    from .writer import check_output_dir, merge_parts
+    from generator.build.parts import merge_parts
+    from generator.build.writer import check_output_dir
 
     check_output_dir(args.out, Path.cwd() / ".helpgen-merge-has-no-project")
     count = merge_parts(args.out, [part.resolve() for part in args.parts], background=True)
@@ -492,10 +493,10 @@ def run_merge(args: argparse.Namespace) -> int:
 
 def run_variants(args: argparse.Namespace) -> int:
     """Run `helpgen variants`."""
-    from .articles import read_article
-    from .config import read_config
-    from .report import ContentError
-    from .variants import analyze, format_report, render_variants
+    from generator.config import read_config
+    from generator.content.articles import read_article
+    from generator.report import ContentError
+    from generator.reports.variants import analyze, format_report, render_variants
 
     config = read_config(args.project.resolve())
     path = args.article.removeprefix("content/")
@@ -524,8 +525,8 @@ def run_variants(args: argparse.Namespace) -> int:
 
 def run_links(args: argparse.Namespace) -> int:
     """Run `helpgen links`."""
-    from .config import read_config
-    from .links import collect_links, format_links
+    from generator.config import read_config
+    from generator.content.links import collect_links, format_links
 
     links = collect_links(read_config(args.project.resolve()))
     sys.stdout.write(format_links(links, args.format))
@@ -534,8 +535,8 @@ def run_links(args: argparse.Namespace) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     """Run `helpgen check`."""
-    from .check import check_project, format_check
-    from .config import read_config
+    from generator.config import read_config
+    from generator.reports.check import check_project, format_check
 
     result = check_project(read_config(args.project.resolve()), tuple(args.locale))
     sys.stdout.write(format_check(result, args.format))

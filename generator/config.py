@@ -12,10 +12,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from . import locales as locale_data
-from .frozen import FrozenDict
-from .report import ContentError, Diagnostic, error
-from .safe_yaml import YamlDocument, load_yaml
+from generator import locales as locale_data
+from generator.frozen import FrozenDict
+from generator.report import ContentError, Diagnostic, error
+from generator.safe_yaml import YamlDocument, load_yaml
 
 CONFIG_NAME = "helpgen.yaml"
 
@@ -422,7 +422,7 @@ class _Checker:
     def qa(
         self, value: Any, locales: tuple[str, ...]
     ) -> tuple[tuple[str, ...], tuple[str, ...], dict[str, dict[str, str]]]:
-        from .checks import CHECK_IDS, ERROR, OFF, WARNING
+        from generator.checks import CHECK_IDS, ERROR, OFF, WARNING
 
         spec = self.mapping(("qa",), value)
         for key in spec:

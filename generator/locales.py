@@ -1,8 +1,10 @@
-"""Locale facts from Babel's CLDR data: canonical tags, text direction, names, and pseudo-locales."""
+"""Locale facts from Babel's CLDR data: canonical tags, text direction, names, plural categories and
+their gettext form order, and pseudo-locales."""
 
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -90,3 +92,62 @@ def locale_info(tag: str, source_locale: str) -> LocaleInfo:
     locale = _babel_locale(tag)
     name = locale.get_display_name(locale) or tag
     return LocaleInfo(tag, tag.lower(), locale.text_direction, name[:1].upper() + name[1:], tag, False)
+
+
+@lru_cache(maxsize=64)
+def categories(locale: str) -> tuple[str, ...]:
+    """Return the CLDR plural category of each gettext form of `locale`, in msgstr[n] order.
+
+    >>> categories("de-DE"), categories("zh-CN"), categories("ru")
+    (('one', 'other'), ('other',), ('one', 'few', 'many'))
+    """
+    from babel.messages.plurals import get_plural  # babel.messages only where plural forms are read
+
+    plural = get_plural(Locale.parse(locale, sep="-"))
+    return categories_under(locale, plural.plural_expr, plural.num_plurals)
+
+
+@lru_cache(maxsize=64)
+def categories_under(locale: str, expression: str, count: int) -> tuple[str, ...]:
+    """Return the CLDR category of each of `count` gettext forms when a Plural-Forms `expression` picks them.
+
+    The expression may come from a catalog's header (untrusted): `gettext.c2py` accepts only
+    C's arithmetic and comparisons on `n`, and raises ValueError for anything else.
+    """
+    import gettext
+
+    babel_locale = Locale.parse(locale, sep="-")
+    index_of = gettext.c2py(expression)
+    found: dict[int, str] = {}
+    for n in range(0, 1000):
+        found.setdefault(index_of(n), babel_locale.plural_form(n))
+    return tuple(found.get(index, "other") for index in range(count))
+
+
+def form_order(locale: str, plural_forms: str) -> tuple[int, ...] | None:
+    """Return, for a catalog whose Plural-Forms header orders a language's forms differently than
+    helpgen does now, the index of its form for each of helpgen's forms; None when the orders agree
+    or cannot be matched.
+
+    Babel 2.19 changed Arabic's order, for one: a catalog written before says so in its header.
+    """
+    match = _PLURAL_FORMS.fullmatch(plural_forms.strip())
+    if match is None:
+        return None
+    try:
+        current = categories(locale)
+        theirs = categories_under(locale, match.group(2), int(match.group(1)))
+    except (ValueError, LookupError, ArithmeticError, RecursionError, UnknownLocaleError):
+        return None
+    if theirs == current or sorted(theirs) != sorted(current) or len(set(theirs)) != len(theirs):
+        return None
+    return tuple(theirs.index(category) for category in current)
+
+
+_PLURAL_FORMS = re.compile(r"nplurals\s*=\s*(\d{1,2})\s*;\s*plural\s*=\s*(.+?)\s*;?")
+
+
+def category_for(locale: str, count: float) -> str:
+    """Return the CLDR category of `count` in `locale`, one its forms have (else `other`)."""
+    category = Locale.parse(locale, sep="-").plural_form(count)
+    return category if category in categories(locale) else categories(locale)[-1]

@@ -14,8 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .locales import LocaleInfo
-from .report import Diagnostic
+from generator.locales import LocaleInfo
+from generator.report import Diagnostic
 
 if TYPE_CHECKING:  # markdown-it is imported where text is parsed: a build that changes nothing parses none
     from markdown_it.token import Token

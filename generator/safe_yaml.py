@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from .report import ContentError, Diagnostic, error
+from generator.report import ContentError, Diagnostic, error
 
 #: The largest YAML document read, in characters; larger ones are refused.
 MAX_YAML_CHARS = 1_000_000

@@ -10,7 +10,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from generator.bilingual import parse_sxs, translate_segment
+from generator.sxs.bilingual import parse_sxs, translate_segment
 from tests.conftest import REPO, run_helpgen
 
 FIXTURES = REPO / "tests/fixtures/sxs"

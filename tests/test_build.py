@@ -301,8 +301,8 @@ def test_ui_strings_read_the_same_whether_looked_up_once_or_on_every_page(make_s
     assert run_helpgen("build", "--project", project).code == 0
     page = (project / "site/de-de/a/index.html").read_text(encoding="utf-8")
     assert '<a class="hg-skip" href="#main">Zum Inhalt &lt;100%&gt;</a>' in page
+    from generator.build.pages import make_environment
     from generator.config import read_config
-    from generator.pages import make_environment
 
     environment = make_environment(
         read_config(project), lambda text: {"Skip to content": "Zum <100%%>"}.get(text, text)

@@ -8,7 +8,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from generator.catalogs import CatalogMessage, format_catalog, parse_catalog
+from generator.l10n.catalogs import CatalogMessage, format_catalog, parse_catalog
 from generator.report import ContentError
 from tests.conftest import REPO, article, run_helpgen
 
@@ -157,14 +157,14 @@ def test_legacy_origin_flags_are_still_read() -> None:
 
 @pytest.mark.parametrize("path", PO_FILES, ids=[str(p.relative_to(REPO)) for p in PO_FILES])
 def test_fast_reader_agrees_with_babel(path: Path) -> None:
-    from generator.catalogs import parse_catalog_fast
+    from generator.l10n.catalogs import parse_catalog_fast
 
     data = path.read_bytes()
     assert parse_catalog_fast(data, "xx", "x.po") == parse_catalog(data, "xx", "x.po")
 
 
 def test_fast_reader_reports_the_same_syntax_error() -> None:
-    from generator.catalogs import parse_catalog_fast
+    from generator.l10n.catalogs import parse_catalog_fast
 
     data = (REPO / "tests/fixtures/catalogs/bad.syntax.po").read_bytes()
     with pytest.raises(ContentError) as caught:

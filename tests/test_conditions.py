@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.conditions import ConditionError, describe, evaluate, parse_condition, to_json
 from generator.config import OrgField
+from generator.content.conditions import ConditionError, describe, evaluate, parse_condition, to_json
 
 SCHEMA = {
     "assigned_licenses": OrgField("assigned_licenses", "integer", minimum=0),

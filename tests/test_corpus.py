@@ -11,8 +11,8 @@ from pathlib import Path
 import polib
 import pytest
 
-from generator.markup import shared_markdown
-from generator.qa import Pair, run_checks
+from generator.content.markup import shared_markdown
+from generator.l10n.qa import Pair, run_checks
 from tests.conftest import CORPUS, REPO, require_corpus, run_helpgen
 
 SPAN = re.compile(r'data-ttu-id="([^"]+)"')
@@ -110,7 +110,7 @@ def test_every_segment_renders_in_its_page(imported: dict[str, object], locale: 
 
 
 def test_fast_catalog_reader_agrees_with_babel(imported: dict[str, object]) -> None:
-    from generator.catalogs import parse_catalog, parse_catalog_fast
+    from generator.l10n.catalogs import parse_catalog, parse_catalog_fast
 
     project = imported["project"]
     assert isinstance(project, Path)
@@ -125,8 +125,8 @@ def test_the_inline_shortcut_parses_every_corpus_text_as_markdown_it_does(import
     """Text without inline syntax skips the inline parser (markup.INLINE_SPECIAL): same tokens for every text."""
     from markdown_it import MarkdownIt
 
-    from generator.catalogs import parse_catalog_fast
-    from generator.markup import INLINE_SPECIAL, make_markdown
+    from generator.content.markup import INLINE_SPECIAL, make_markdown
+    from generator.l10n.catalogs import parse_catalog_fast
 
     project = imported["project"]
     assert isinstance(project, Path)

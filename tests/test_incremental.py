@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import BuildOptions, build_site
+from generator.build.build import BuildOptions, build_site
 from generator.config import read_config
 from tests.conftest import article, run_helpgen, write_files
 
@@ -221,7 +221,7 @@ def test_a_build_that_changes_nothing_loads_no_parser_templates_or_checks(make_s
     assert run_helpgen("build", "--project", project).code == 0
     code = (
         "import sys; from generator.cli import main; code = main(sys.argv[1:]); "
-        "heavy = ('markdown_it', 'jinja2', 'babel.messages', 'generator.qa', 'generator.pages'); "
+        "heavy = ('markdown_it', 'jinja2', 'babel.messages', 'generator.l10n.qa', 'generator.build.pages'); "
         "print(sorted(name for name in heavy if name in sys.modules)); sys.exit(code)"
     )
     for args in (["-j1"], ["-j2"]):

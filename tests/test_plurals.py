@@ -12,7 +12,7 @@ import pytest
 from babel import Locale
 from babel.messages.plurals import get_plural
 
-from generator.plurals import categories, category_for
+from generator.locales import categories, category_for
 from tests.conftest import article, run_helpgen
 from tests.test_catalogs import assert_babel_and_polib_agree
 
@@ -156,7 +156,7 @@ def arabic_catalog(plural_forms: str, forms: list[str]) -> bytes:
 
 def test_plural_forms_are_read_in_the_order_their_catalog_header_gives() -> None:
     """A catalog written when Babel ordered Arabic's forms differently is read by its own header."""
-    from generator.catalogs import parse_catalog, parse_catalog_fast
+    from generator.l10n.catalogs import parse_catalog, parse_catalog_fast
 
     # Written under Babel 2.18: msgstr[4] for 100-102 ("other"), msgstr[5] for 11-99 ("many").
     data = arabic_catalog(ARABIC_BEFORE_BABEL_2_19, ["zero", "one", "two", "few", "for 100-102", "for 11-99"])
@@ -175,7 +175,7 @@ def test_plural_forms_are_read_in_the_order_their_catalog_header_gives() -> None
 
 
 def test_a_header_in_todays_order_changes_nothing_and_a_hostile_one_is_ignored() -> None:
-    from generator.catalogs import parse_catalog_fast
+    from generator.l10n.catalogs import parse_catalog_fast
 
     plural = get_plural(Locale.parse("ru"))
     forms = ["one", "few", "many"]

@@ -16,12 +16,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.bilingual import parse_sxs
-from generator.catalogs import CatalogMessage, format_catalog, parse_catalog, parse_catalog_fast
-from generator.conditions import Field, Literal, Node, Operation, evaluate, to_json
 from generator.config import OrgField
-from generator.markup import RenderContext, localize_tokens, parse_blocks, render_article_body
-from generator.segment import segment_tokens
+from generator.content.conditions import Field, Literal, Node, Operation, evaluate, to_json
+from generator.content.markup import RenderContext, localize_tokens, parse_blocks, render_article_body
+from generator.content.segment import segment_tokens
+from generator.l10n.catalogs import CatalogMessage, format_catalog, parse_catalog, parse_catalog_fast
+from generator.sxs.bilingual import parse_sxs
 from tests.conftest import CHROMIUM_ARGS, REPO, article, run_helpgen, write_files
 
 # -- Segmenting and reassembling ----------------------------------------------------------------
@@ -63,7 +63,7 @@ MARKDOWN = st.lists(BLOCK, min_size=1, max_size=6).map("\n\n".join)
 def test_text_without_inline_syntax_is_one_text_token_as_markdown_it_parses_it(text: str) -> None:
     from markdown_it import MarkdownIt
 
-    from generator.markup import make_markdown
+    from generator.content.markup import make_markdown
 
     reference = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
     ours = [(t.type, t.content) for t in make_markdown().parseInline(text)[0].children or []]

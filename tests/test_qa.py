@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.qa import CHECKS, Pair, Settings, length_outliers, run_checks
+from generator.l10n.qa import CHECKS, Pair, Settings, length_outliers, run_checks
 
 CASES = json.loads((Path(__file__).parent / "fixtures/qa/cases.json").read_text(encoding="utf-8"))
 SETTINGS = Settings(keep=("Power BI",), glossary=("PowerShell",))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.search import branch_records
+from generator.build.search import branch_records
 from tests.conftest import run_helpgen
 from tests.test_build import copy_project
 
@@ -104,13 +104,13 @@ def test_an_index_that_cannot_be_cleaned_up_is_made_afresh_and_swapped_in(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """If Pagefind's meta files cannot be read, a rebuild makes the index beside the site and swaps it in."""
-    import generator.search
+    import generator.build.search
     from tests.test_build import tree_digest
 
     project = copy_project(tmp_path / "project")
     assert run_helpgen("build", "--project", project).code == 0
     index = (project / "site/_pagefind").stat().st_ino
-    monkeypatch.setattr(generator.search, "_collect_garbage", lambda index: False)
+    monkeypatch.setattr(generator.build.search, "_collect_garbage", lambda index: False)
     catalog = project / "locales/de-DE/auto-reply.po"
     text = catalog.read_text(encoding="utf-8")
     catalog.write_text(text.replace('"automatische Antwort konfigurieren', '"Abwesenheitsnotiz konfigurieren', 1))

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.markup import parse_blocks
-from generator.segment import plain_text, segment_tokens, slugify
+from generator.content.markup import parse_blocks
+from generator.content.segment import plain_text, segment_tokens, slugify
 
 FIXTURES = Path(__file__).parent / "fixtures" / "segment"
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.serve import Preview, PreviewServer, allowed_hosts, resolve_path
+from generator.preview.serve import Preview, PreviewServer, allowed_hosts, resolve_path
 from tests.conftest import BASIC_CONFIG, article, run_helpgen, write_files
 
 ARTICLE = article(

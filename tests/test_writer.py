@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from generator.build.writer import MARKER, check_output_dir, check_unique_paths, write_site
 from generator.model import Page
 from generator.report import ContentError
-from generator.writer import MARKER, check_output_dir, check_unique_paths, write_site
 from tests.conftest import article, run_helpgen
 
 

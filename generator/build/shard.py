@@ -1,0 +1,432 @@
+"""A shard: the articles one process builds, from source files to written pages.
+
+A build splits the articles into shards (one per worker process, or one in all for `-j1`).
+Each shard works in two steps. `gather` reads its articles and catalogs and localizes them,
+and returns only what the rest of the site needs to know (titles, anchors, what is published).
+`render` then renders its pages, knowing the whole site, and writes them into the staging
+folder. Parsed articles, catalogs, templates and the Markdown parser stay in the shard's
+process from one step to the next; they are loaded once per worker, never per page.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from generator.build.cache import Cache, code_fingerprint, fingerprint
+from generator.l10n.catalogs import catalog_path, parse_catalog_fast, read_catalog_fast, read_catalog_file, theme_catalog_path
+from generator.config import Config
+from generator.locales import LocaleInfo
+from generator.model import Article, Catalog, LocalizedArticle
+from generator.content.paths import check_relative_path
+from generator.report import ContentError, Diagnostic, error
+from generator.build.site import Site, page_path, root_prefix, theme_fingerprint
+from generator.content.sources import read_article_bytes, snippet_path
+from generator.build.writer import PageWriter
+
+if TYPE_CHECKING:
+    from generator.content.markup import RenderContext
+    from generator.build.pages import Theme
+    from generator.l10n.translate import Review
+
+# The Markdown parser, the templates and the checks are imported where an article is parsed or a
+# page is rendered: a build that changes nothing does neither, and its workers start at once.
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What the rest of the site needs to know about one article."""
+
+    path: str
+    slug: str
+    order: int | None
+    title: str
+    anchors: frozenset[str]
+    #: locale -> (title, description, published)
+    localized: Mapping[str, tuple[str, str, bool]]
+    #: Relative link and image targets of the article (for the cache keys of its pages).
+    links: tuple[str, ...] = ()
+
+
+@dataclass
+class Gathered:
+    """What `Shard.gather` found, and what the cache should remember of it."""
+
+    summaries: list[Summary] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    #: article path -> (key of its inputs, summary, diagnostics), for the next build
+    known: dict[str, tuple[str, Summary | None, list[Diagnostic]]] = field(default_factory=dict)
+    #: Whether any article was read afresh (otherwise the cache already holds `known`).
+    changed: bool = False
+
+
+@dataclass
+class Rendered:
+    """What `Shard.render` did: pages built, or unchanged since the last build."""
+
+    keys: dict[str, str] = field(default_factory=dict)
+    rebuilt: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+@dataclass
+class _Source:
+    """An article's inputs: its bytes, its catalogs' bytes and the key of each locale's page content."""
+
+    data: bytes
+    catalogs: dict[str, bytes | None]
+    keys: dict[str, str]
+    #: snippet path -> (its bytes, locale -> its catalog's bytes)
+    snippets: dict[str, tuple[bytes, dict[str, bytes | None]]] = field(default_factory=dict)
+
+
+#: Name of the cache entry that remembers every article's summary between builds.
+KNOWN = "summaries"
+
+
+class Shard:
+    """The articles one process builds, kept in memory between gathering and rendering."""
+
+    def __init__(self, config: Config, locales: list[LocaleInfo], cache: Cache, config_key: str, out_dir: Path) -> None:
+        self.config = config
+        self.locales = locales
+        self.cache = cache
+        self.config_key = config_key
+        self.out_dir = out_dir
+        self.sources: dict[str, _Source] = {}
+        self.summaries: dict[str, Summary] = {}
+        self.localized: dict[str, dict[str, LocalizedArticle]] = {}
+        self.themes: dict[str, Theme] = {}
+        self.theme_keys: dict[str, str] = {}
+        self.theme_catalogs: dict[str, Catalog | None] = {}
+
+    def gather(self, paths: list[str]) -> Gathered:
+        """Read the articles at `paths` (below content/); parse and localize those whose inputs changed."""
+        gathered = Gathered()
+        known = self.cache.load("state", KNOWN) or {}
+        for path in paths:
+            try:
+                source = self.read_source(path)
+            except ContentError as exc:
+                gathered.diagnostics.extend(exc.diagnostics)
+                continue
+            key = fingerprint(sorted(source.keys.items()), sorted(k for k, v in source.catalogs.items() if v is None))
+            remembered = known.get(path)
+            if remembered is not None and remembered[0] == key:
+                _, summary, diagnostics = remembered
+            else:
+                diagnostics = []
+                summary = self.summarize(path, source, diagnostics)
+                gathered.changed = True
+            gathered.diagnostics.extend(diagnostics)
+            gathered.known[path] = (key, summary, diagnostics)
+            if summary is None:
+                continue
+            self.sources[path] = source
+            self.summaries[path] = summary
+            gathered.summaries.append(summary)
+        return gathered
+
+    def read_source(self, path: str) -> _Source:
+        """Return an article's bytes and its catalogs' bytes, and the key of each locale's content."""
+        data = read_article_bytes(self.config, path)
+        catalogs = {locale.tag: read_catalog_bytes(self.config, path, locale) for locale in self.locales}
+        snippets = {}
+        for snippet in included_snippets(self.config, data):
+            snippet_file = self.config.content_dir / snippet
+            snippet_data = snippet_file.read_bytes() if snippet_file.is_file() else b""
+            snippets[snippet] = (
+                snippet_data,
+                {locale.tag: read_catalog_bytes(self.config, snippet, locale) for locale in self.locales},
+            )
+        article = fingerprint(code_fingerprint(), self.config_key, path, data)  # hashed once, not once a locale
+        keys = {
+            tag: fingerprint(
+                article,
+                tag,
+                catalog or b"",
+                [(name, body, parts[tag] or b"") for name, (body, parts) in sorted(snippets.items())]
+                if snippets
+                else b"",
+            )
+            for tag, catalog in catalogs.items()
+        }
+        return _Source(data, catalogs, keys, snippets)
+
+    def summarize(self, path: str, source: _Source, diagnostics: list[Diagnostic]) -> Summary | None:
+        """Parse and localize an article in every locale; return its summary (None if it cannot be read)."""
+        from generator.content.articles import read_article
+        from generator.l10n.translate import localize_article
+
+        try:
+            article = read_article(self.config, path, source.data)
+        except ContentError as exc:
+            diagnostics.extend(exc.diagnostics)
+            return None
+        items = {}
+        for locale in self.locales:
+            try:
+                catalog = parse_article_catalog(self.config, article, locale, source.catalogs[locale.tag])
+                snippet_catalogs = {
+                    name: parse_catalog_bytes(name, locale, parts[locale.tag])
+                    for name, (_, parts) in source.snippets.items()
+                }
+            except ContentError as exc:
+                diagnostics.extend(exc.diagnostics)
+                continue
+            item = localize_article(
+                article,
+                locale,
+                catalog,
+                self.config.variables_for(locale.tag),
+                self.config.source_locale,
+                self.config.policy(locale.tag),
+                snippet_catalogs,
+                review_for(self.config, locale),
+                preview=self.config.preview,
+            )
+            diagnostics.extend(item.diagnostics)
+            items[locale.tag] = item
+        self.localized[path] = items
+        return Summary(
+            article.path,
+            article.slug,
+            article.order,
+            article.title,
+            article.anchors,
+            {tag: (item.title, item.description, item.published) for tag, item in items.items()},
+            link_targets(article),
+        )
+
+    def render(
+        self,
+        site: Site,
+        org: Mapping[str, Any] | None,
+        staging: Path,
+        previous: Mapping[str, str],
+        share: frozenset[str] | None = None,
+    ) -> Rendered:
+        """Write into `staging` every page of this shard (and of the share) that differs from the previous build's."""
+        rendered = Rendered()
+        with PageWriter(staging) as writer:
+            for path, summary in self.summaries.items():
+                if share is not None and path not in share:
+                    continue
+                for locale in self.locales:
+                    if locale.tag not in summary.localized:
+                        continue
+                    output = page_path(locale, summary.slug)
+                    context = page_context(site, summary, locale, org)
+                    key = fingerprint(self.sources[path].keys[locale.tag], self.theme_key(locale), context)
+                    rendered.keys[output] = key
+                    if previous.get(output) == key and os.path.isfile(os.path.join(self.out_dir, output)):
+                        rendered.unchanged.append(output)
+                        continue
+                    page, problems = render_page(self.item(path, locale), site, self.theme(locale), org)
+                    if page is None:
+                        rendered.diagnostics.extend(problems)
+                        del rendered.keys[output]
+                        continue
+                    writer.write(page)
+                    rendered.rebuilt.append(output)
+        return rendered
+
+    def item(self, path: str, locale: LocaleInfo) -> LocalizedArticle:
+        """Return an article in a locale, parsing it now if the cache spared that until a page needed it."""
+        if path not in self.localized:
+            self.summarize(path, self.sources[path], [])
+        return self.localized[path][locale.tag]
+
+    def theme(self, locale: LocaleInfo) -> Theme:
+        """Return the templates and UI strings of a locale, loaded once."""
+        from generator.build.pages import Theme
+
+        if locale.tag not in self.themes:
+            self.themes[locale.tag] = Theme(self.config, locale, self.theme_catalog(locale))
+        return self.themes[locale.tag]
+
+    def theme_key(self, locale: LocaleInfo) -> str:
+        """Return the hash of what a locale's theme puts on a page (without loading its templates)."""
+        if locale.tag not in self.theme_keys:
+            self.theme_keys[locale.tag] = theme_fingerprint(self.config, locale, self.theme_catalog(locale))
+        return self.theme_keys[locale.tag]
+
+    def theme_catalog(self, locale: LocaleInfo) -> Catalog | None:
+        """Return a locale's theme catalog, read once."""
+        if locale.tag not in self.theme_catalogs:
+            self.theme_catalogs[locale.tag] = read_theme_catalog_quietly(self.config, locale)
+        return self.theme_catalogs[locale.tag]
+
+
+_LINK = re.compile(r"""\]\(\s*<?([^)\s>]+)|\bsrc\s*=\s*["']([^"']+)""")
+
+
+def link_targets(article: Article) -> tuple[str, ...]:
+    """Return the relative targets of an article's links and images (a superset is fine: it only keys the cache)."""
+    from generator.content.links import SCHEME
+
+    found: set[str] = set()
+    for token in article.tokens:
+        for match in _LINK.finditer(token.content):
+            url = match.group(1) or match.group(2)
+            if not SCHEME.match(url) and not url.startswith(("#", "/")):
+                found.add(url)
+    return tuple(sorted(found))
+
+
+def page_context(site: Site, summary: Summary, locale: LocaleInfo, org: Mapping[str, Any] | None) -> list[Any]:
+    """Return every fact of the rest of the site that one article page shows (its cache key's part)."""
+    slug = summary.slug
+    neighbours = [(other, site.titles.get((locale.tag, other))) for other in site.neighbours(locale, slug) if other]
+    folder = posixpath.dirname(summary.path)
+    links = []
+    for url in summary.links:
+        target, _, fragment = url.partition("#")
+        resolved = posixpath.normpath(posixpath.join(folder, target))
+        slug_of_target = resolved[: -len(".md")] if resolved.endswith(".md") else None
+        links.append(
+            (
+                url,
+                slug_of_target in site.anchors if slug_of_target else resolved in site.assets,
+                fragment in site.anchors.get(slug_of_target or "", ()) if fragment else None,
+                (locale.tag, resolved) in site.locale_assets,
+            )
+        )
+    return [
+        [loc.tag for loc in site.locales],
+        [loc.tag for loc in site.public_locales if site.published(loc, slug)],
+        site.navigation_key(locale),
+        site.sections.get(slug, ()),
+        neighbours,
+        links,
+        dict(org) if org is not None else None,
+    ]
+
+
+def read_article_catalog(config: Config, article: Article, locale: LocaleInfo) -> Catalog | None:
+    """Return an article's catalog in `locale`, or None where no catalog is needed."""
+    return parse_article_catalog(config, article, locale, read_catalog_bytes(config, article.path, locale))
+
+
+def read_catalog_bytes(config: Config, article_path: str, locale: LocaleInfo) -> bytes | None:
+    """Return the bytes of an article's catalog in `locale` (None: none is needed, or there is none)."""
+    if locale.is_pseudo or locale.tag == config.source_locale:
+        return None
+    return read_catalog_file(config, catalog_path(locale.tag, article_path))
+
+
+def parse_article_catalog(config: Config, article: Article, locale: LocaleInfo, data: bytes | None) -> Catalog | None:
+    """Return an article's catalog in `locale` from its bytes (None where there is none)."""
+    return parse_catalog_bytes(article.path, locale, data)
+
+
+def parse_catalog_bytes(content_path: str, locale: LocaleInfo, data: bytes | None) -> Catalog | None:
+    """Return the catalog of an article or snippet in `locale` from its bytes (None where there is none)."""
+    if data is None:
+        return None
+    return parse_catalog_fast(data, locale.tag, catalog_path(locale.tag, content_path))
+
+
+_INCLUDE_LINE = re.compile(rb"""^[ \t]*\{%-?\s*include\s+["']([^"']+)["']""", re.MULTILINE)
+
+
+def included_snippets(config: Config, data: bytes) -> list[str]:
+    """Return the snippets an article includes, directly or through other snippets (for its cache key)."""
+    found: set[str] = set()
+    pending = [data]
+    while pending:  # each snippet is read once, however often it is included
+        for match in _INCLUDE_LINE.finditer(pending.pop()):
+            path = snippet_path(match.group(1).decode("utf-8", "replace"))
+            if path in found or check_relative_path(path):
+                continue
+            found.add(path)
+            file = config.content_dir / path
+            if file.is_file():
+                pending.append(file.read_bytes())
+    return sorted(found)
+
+
+def read_theme_catalog_quietly(config: Config, locale: LocaleInfo) -> Catalog | None:
+    """Return a locale's theme catalog; its problems are reported once, by the main process."""
+    if locale.is_pseudo or locale.tag == config.source_locale:
+        return None
+    try:
+        return read_catalog_fast(config, locale.tag, theme_catalog_path(locale.tag))
+    except ContentError:
+        return None
+
+
+def render_page(
+    item: LocalizedArticle, site: Site, theme: Theme, org: Mapping[str, Any] | None
+) -> tuple[Any, list[Diagnostic]]:
+    """Return one article's page in one locale, or None and the problems that stopped it."""
+    from generator.content.markup import RenderContext
+    from generator.build.pages import render_article_page
+
+    article = item.article
+    context = RenderContext(rewrite_url=link_rewriter(site, article, item.locale), alert_titles=theme.alert_titles())
+    body, dynamic = render_body(item, site.config, context, org)
+    # search.js asks helpgen.js which conditional branches' results this reader's org state sees.
+    dynamic = dynamic or (org is None and (theme.search or site.config.preview) and bool(site.config.org))
+    if context.problems:
+        return None, [error(article.source_file, line, "link", message) for line, message in context.problems]
+    return render_article_page(item, body, site, theme, dynamic), []
+
+
+def render_body(
+    item: LocalizedArticle, config: Config, context: RenderContext, org: Mapping[str, Any] | None
+) -> tuple[str, bool]:
+    """Return an article's HTML in one locale (for one org state, or with every branch), and whether
+    it has branches or counts that the page's script decides."""
+    from generator.content import conditions
+    from generator.content import plurals
+    from generator.content.markup import localize_tokens, render_article_body
+
+    source = config.source_locale
+    tokens = localize_tokens(item.article.tokens, item.texts, item.fallbacks, source, item.notes)
+    tokens = plurals.expand_plurals(tokens, item, source, org or config.default_org(), org is not None)
+    dynamic = org is None and any(t.type in conditions.BRANCH_TAGS or "data-hg-count" in t.attrs for t in tokens)
+    if org is not None:
+        tokens = conditions.select_branches(tokens, org)
+    return render_article_body(tokens, dict(item.article.env), context, config.preview), dynamic
+
+
+def link_rewriter(site: Site, article: Article, locale: LocaleInfo) -> Callable[[str, int, list[Any]], str]:
+    """Return the function that maps a link in `article` to its URL on the built page."""
+    from generator.content.links import resolve_link
+
+    root = root_prefix(page_path(locale, article.slug))
+
+    def rewrite(url: str, line: int, problems: list[tuple[int, str]]) -> str:
+        target = resolve_link(url, article.path, site.anchors, site.assets)
+        suffix = f"#{target.fragment}" if target.fragment else ""
+        if target.kind == "file" and (locale.tag, target.path) in site.locale_assets:
+            return f"{root}{locale.url_segment}/{quote(target.path)}{suffix}"  # a localized screenshot
+        if target.problem:
+            problems.append((line, target.problem))
+            return url
+        if target.kind == "article":
+            return root + quote(page_path(locale, target.path).removesuffix("index.html")) + suffix
+        if target.kind == "file":
+            return root + quote(target.path) + suffix
+        return url
+
+    return rewrite
+
+
+def review_for(config: Config, locale: LocaleInfo) -> Review | None:
+    """Return the QA review of a translated locale (none for the source and pseudo-locales)."""
+    from generator.l10n.qa import Settings
+    from generator.l10n.translate import Review
+
+    if locale.is_pseudo or locale.tag == config.source_locale:
+        return None
+    settings = Settings(config.qa_keep, config.qa_glossary)
+    return Review(locale.tag, config.source_locale, config.severities(locale.tag), settings, locale.direction == "rtl")

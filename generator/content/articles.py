@@ -1,0 +1,305 @@
+"""Read the source articles in content/: front matter, body, conditions, and segments."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import MutableMapping
+from typing import Any
+
+from generator.config import Config
+from generator.content import conditions, plurals
+from generator.content.markup import parse_blocks
+from generator.content.paths import check_relative_path
+from generator.content.placeholders import check_placeholders
+from generator.content.segment import nfc, segment_tokens
+from generator.content.sources import MAX_ARTICLE_CHARS, article_paths, read_article_bytes, snippet_path
+from generator.frozen import FrozenDict
+from generator.model import Article, Segment
+from generator.report import ContentError, Diagnostic, error
+from generator.safe_yaml import load_yaml
+
+#: The largest article read, in characters.
+_FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
+_HTML_ANCHOR = re.compile(r"""<a\s[^>]*?(?:name|id)\s*=\s*["']([^"'<>]+)["']""", re.IGNORECASE)
+
+
+def read_articles(config: Config) -> tuple[list[Article], list[Diagnostic]]:
+    """Read every article; a bad one is reported and left out, the others are returned."""
+    articles: list[Article] = []
+    problems: list[Diagnostic] = []
+    for path in article_paths(config):
+        try:
+            articles.append(read_article(config, path))
+        except ContentError as exc:
+            problems.extend(exc.diagnostics)
+    return articles, problems
+
+
+def read_article(config: Config, path: str, data: bytes | None = None) -> Article:
+    """Read one article below content/ (or parse its bytes); raise ContentError listing its problems."""
+    return parse_article(config, path, decode_article(path, read_article_bytes(config, path) if data is None else data))
+
+
+def decode_article(path: str, data: bytes) -> str:
+    """Return an article's text from its bytes; raise ContentError when it is not UTF-8 or too long."""
+    source_file = f"content/{path}"
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ContentError([error(source_file, line, "article-encoding", "article is not valid UTF-8")]) from None
+    if len(text) > MAX_ARTICLE_CHARS:
+        raise ContentError(
+            [error(source_file, 0, "article-too-large", f"article is longer than {MAX_ARTICLE_CHARS:,} characters")]
+        )
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def parse_article(config: Config, path: str, text: str) -> Article:
+    """Parse an article's text: front matter, block tokens, conditions and segments."""
+    source_file = f"content/{path}"
+    meta, body, body_line = split_front_matter(text, source_file)
+    title, description = _title_and_description(meta, source_file, body_line)
+    tokens, env = parse_blocks(body)
+    tokens, problems = expand_includes(config, tokens, env, source_file, body_line, (path,))
+    problems += _check_body(config, [t for t in tokens if "source" not in t.meta], body_line, source_file)
+    segments = segment_tokens(tokens, body_line)
+    if problems:
+        raise ContentError(problems)
+    title, description = nfc(title), nfc(description)
+    front = [Segment(title, "title", meta.get("__line__title", 2))]
+    if description:
+        front.append(Segment(description, "description", meta.get("__line__description", 2)))
+    anchors = frozenset(t.meta["anchor"] for t in tokens if t.type == "heading_open") | frozenset(
+        _HTML_ANCHOR.findall(body)
+    )
+    order = meta.get("order")
+    visible = {k: v for k, v in meta.items() if not k.startswith("__line__")}
+    return Article(
+        path=path,
+        slug=path[: -len(".md")],
+        source_file=source_file,
+        title=title,
+        description=description,
+        meta=FrozenDict(visible),
+        tokens=tuple(tokens),
+        env=FrozenDict(env),
+        segments=tuple(front + segments),
+        anchors=anchors,
+        order=order if isinstance(order, int) and not isinstance(order, bool) else None,
+    )
+
+
+def split_front_matter(text: str, source_file: str) -> tuple[dict[str, Any], str, int]:
+    """Return (front matter, body, 1-based line where the body starts)."""
+    if not text.startswith("---\n"):
+        raise ContentError(
+            [
+                error(
+                    source_file,
+                    1,
+                    "front-matter-missing",
+                    "article must start with YAML front matter",
+                    "begin the file with a line '---', the title, and another '---'",
+                )
+            ]
+        )
+    closing = _FENCE.search(text, 4)
+    if closing is None:
+        raise ContentError([error(source_file, 1, "front-matter-unclosed", "front matter is not closed with '---'")])
+    document = load_yaml(text[4 : closing.start()], source_file, first_line=2)
+    if not isinstance(document.data, dict):
+        raise ContentError([error(source_file, 2, "front-matter-type", "front matter must be a mapping of fields")])
+    meta = dict(document.data)
+    for key in ("title", "description"):
+        if key in meta:
+            meta[f"__line__{key}"] = document.line((key,))
+    body_start = closing.end() + 1
+    body_line = text.count("\n", 0, body_start) + 1
+    return meta, text[body_start:], body_line
+
+
+def _title_and_description(meta: dict[str, Any], source_file: str, body_line: int) -> tuple[str, str]:
+    title = meta.get("title")
+    if not isinstance(title, str) or not title.strip():
+        raise ContentError(
+            [
+                error(
+                    source_file, meta.get("__line__title", 2), "front-matter-title", "front matter needs a title (text)"
+                )
+            ]
+        )
+    description = meta.get("description", "")
+    if not isinstance(description, str):
+        raise ContentError(
+            [
+                error(
+                    source_file,
+                    meta.get("__line__description", 2),
+                    "front-matter-description",
+                    "description must be text",
+                )
+            ]
+        )
+    return title.strip(), description.strip()
+
+
+def _check_body(config: Config, tokens: list[Any], body_line: int, source_file: str) -> list[Diagnostic]:
+    schema = {f.name: f for f in config.org}
+    problems = [
+        error(source_file, line, "condition", message)
+        for line, message in conditions.bind_conditions(
+            tokens, schema, config.variables, config.default_org(), body_line
+        )
+    ]
+    problems += [
+        error(source_file, line, "plural", message)
+        for line, message in plurals.bind_plurals(tokens, schema, config.variables, body_line)
+    ]
+    for token in tokens:
+        if token.type != "inline" or token.map is None:
+            continue
+        line = body_line + token.map[0]
+        if "{%" in token.content:
+            problems.append(
+                error(
+                    source_file,
+                    line,
+                    "condition-inline",
+                    "a condition tag must stand alone on its own line, not inside a paragraph",
+                )
+            )
+            continue
+        variables = {**config.variables, plurals.COUNT: 0} if _in_plural(token) else config.variables
+        for message in check_placeholders(token.content, variables):
+            problems.append(error(source_file, line, "placeholder", message))
+    return problems
+
+
+def _in_plural(token: Any) -> bool:
+    return "plural" in token.meta or "plural_form_of" in token.meta
+
+
+#: The most blocks an article may expand to through its snippets (a guard against include bombs).
+MAX_BLOCK_TOKENS = 200_000
+
+#: Folder of content/ that holds snippets: Markdown fragments that articles include.
+_INCLUDE = re.compile(r"""^\s*["']([^"']+)["']\s*$""")
+
+
+def expand_includes(
+    config: Config,
+    tokens: list[Any],
+    env: MutableMapping[str, Any],
+    source_file: str,
+    body_line: int,
+    chain: tuple[str, ...],
+    budget: list[int] | None = None,
+) -> tuple[list[Any], list[Diagnostic]]:
+    """Replace every `{% include "name.md" %}` by the snippet's blocks; return them and the problems.
+
+    `budget` counts down the blocks an article may still take in through all its includes, so
+    that an include bomb stops at once instead of being expanded first.
+    """
+    top = budget is None
+    budget = budget if budget is not None else [MAX_BLOCK_TOKENS]
+    try:
+        return _expand(config, tokens, env, source_file, body_line, chain, budget)
+    finally:
+        if top:
+            for key in [key for key in _parsed_snippets if key[0] == id(budget)]:
+                del _parsed_snippets[key]
+
+
+def _expand(
+    config: Config,
+    tokens: list[Any],
+    env: MutableMapping[str, Any],
+    source_file: str,
+    body_line: int,
+    chain: tuple[str, ...],
+    budget: list[int],
+) -> tuple[list[Any], list[Diagnostic]]:
+    result: list[Any] = []
+    problems: list[Diagnostic] = []
+    for token in tokens:
+        if token.type != "hg_include":
+            result.append(token)
+            continue
+        line = token.meta.get("line") or body_line + token.map[0]
+        try:
+            result.extend(include_snippet(config, token.info, env, chain, budget))
+        except ContentError as exc:
+            problems.extend(exc.diagnostics)
+            if budget[0] < 0:
+                problems.append(
+                    error(
+                        source_file,
+                        line,
+                        "include-too-large",
+                        f"the includes expand to more than {MAX_BLOCK_TOKENS:,} blocks",
+                    )
+                )
+                return result, problems
+            problems.append(error(source_file, line, "include", f"cannot include {token.info}"))
+    return result, problems
+
+
+#: Snippets already parsed during one article's expansion (keyed by the expansion's budget), parsed once.
+_parsed_snippets: dict[tuple[int, str], tuple[list[Any], MutableMapping[str, Any], list[Segment]]] = {}
+
+
+def include_snippet(
+    config: Config, argument: str, env: MutableMapping[str, Any], chain: tuple[str, ...], budget: list[int]
+) -> list[Any]:
+    """Return the checked block tokens of the snippet named by an include tag's argument."""
+    match = _INCLUDE.match(argument)
+    if match is None:
+        raise ContentError([error(f"content/{chain[-1]}", 0, "include", 'write {% include "name.md" %}')])
+    path = snippet_path(match.group(1))
+    problem = check_relative_path(path)
+    if problem:
+        raise ContentError([error(f"content/{chain[-1]}", 0, "include", problem)])
+    if path in chain:
+        route = " → ".join(f"content/{step}" for step in (*chain, path))
+        raise ContentError([error(f"content/{path}", 0, "include-cycle", f"a snippet includes itself: {route}")])
+    file = config.content_dir / path
+    if not file.is_file():
+        raise ContentError([error(f"content/{path}", 0, "include-missing", f"no snippet content/{path}")])
+    parsed = _parsed_snippets.get((id(budget), path))
+    if parsed is None:
+        parsed = parse_snippet(config, path, file.read_bytes(), chain, budget)
+        _parsed_snippets[(id(budget), path)] = parsed
+    tokens = [token.copy(meta=dict(token.meta), attrs=dict(token.attrs)) for token in parsed[0]]
+    snippet_env = parsed[1]
+    budget[0] -= len(tokens)
+    if budget[0] < 0:
+        raise ContentError([])
+    for label, reference in snippet_env.get("references", {}).items():
+        env.setdefault("references", {}).setdefault(label, reference)
+    return tokens
+
+
+def parse_snippet(
+    config: Config, path: str, data: bytes, chain: tuple[str, ...] = (), budget: list[int] | None = None
+) -> tuple[list[Any], MutableMapping[str, Any], list[Segment]]:
+    """Parse and check a snippet; return its block tokens (marked with their file and line), env and segments."""
+    source_file = f"content/{path}"
+    text = decode_article(path, data)
+    body, body_line = text, 1
+    if text.startswith("---\n"):  # a snippet may have front matter; it is not shown
+        _, body, body_line = split_front_matter(text, source_file)
+    tokens, env = parse_blocks(body)
+    tokens, problems = expand_includes(config, tokens, env, source_file, body_line, (*chain, path), budget)
+    if budget is not None and budget[0] < 0:
+        raise ContentError(problems)
+    problems += _check_body(config, [t for t in tokens if "source" not in t.meta], body_line, source_file)
+    if problems:
+        raise ContentError(problems)
+    for token in tokens:
+        if "source" not in token.meta:
+            token.meta["source"] = path
+            if token.map is not None:
+                token.meta["line"] = body_line + token.map[0]
+    segments = segment_tokens(tokens, body_line)
+    return tokens, env, [s for s in segments if s.source == path]
