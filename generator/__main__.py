@@ -1,3 +1,5 @@
+"""`python -m generator`: the `helpgen` command."""
+
 from generator.cli import run_and_exit
 
 run_and_exit()

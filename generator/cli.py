@@ -1,5 +1,8 @@
-"""The `helpgen` command. Each subcommand loads the config, calls one library function, prints
-the report and returns the exit code: 0 ok, 1 content errors, 2 usage or config errors."""
+"""The `helpgen` command and its subcommands.
+
+Each subcommand loads the config, calls one library function, prints the report and returns
+the exit code: 0 ok, 1 content errors, 2 usage or config errors.
+"""
 
 from __future__ import annotations
 
@@ -50,7 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("helpgen: interrupted", file=sys.stderr)
         return 130
-    except Exception as exc:  # noqa: BLE001 - the last line of defence: say what happened, no traceback
+    except Exception as exc:
         if args.verbose:
             traceback.print_exc()
         print(
@@ -61,7 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run_and_exit() -> NoReturn:
-    """The `helpgen` command: run it, then end the process without tearing down its objects.
+    """Run the `helpgen` command, then end the process without tearing down its objects.
 
     A build of a large site leaves millions of objects (parsed texts, pages); freeing them one by
     one at interpreter exit took a second on the corpus, for memory the system reclaims at once.

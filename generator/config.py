@@ -493,7 +493,7 @@ class _Checker:
         return result
 
     def _check_override(self, path: tuple[str | int, ...], values: dict[str, Any], base: Any) -> None:
-        """A per-locale value must replace a site variable of the same kind (so every placeholder resolves)."""
+        """Check that a per-locale value replaces a site variable of the same kind (so every placeholder resolves)."""
         for key, item in values.items():
             here = (*path, key)
             if not isinstance(base, dict) or key not in base:

@@ -1,5 +1,8 @@
-"""Locale facts from Babel's CLDR data: canonical tags, text direction, names, plural categories and
-their gettext form order, and pseudo-locales."""
+"""Locale facts from Babel's CLDR data.
+
+Canonical tags, text direction, names, plural categories and their gettext form order, and
+the pseudo-locales.
+"""
 
 from __future__ import annotations
 
@@ -125,9 +128,10 @@ def categories_under(locale: str, expression: str, count: int) -> tuple[str, ...
 
 
 def form_order(locale: str, plural_forms: str) -> tuple[int, ...] | None:
-    """Return, for a catalog whose Plural-Forms header orders a language's forms differently than
-    helpgen does now, the index of its form for each of helpgen's forms; None when the orders agree
-    or cannot be matched.
+    """Return the index of a catalog's form for each of helpgen's forms, where their orders differ.
+
+    That is for a catalog whose Plural-Forms header orders a language's forms differently than
+    helpgen does now; None when the orders agree or cannot be matched.
 
     Babel 2.19 changed Arabic's order, for one: a catalog written before says so in its header.
     """

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import shutil
 import textwrap
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -35,6 +36,16 @@ def require_corpus() -> None:
         if os.environ.get("CI"):
             raise RuntimeError(f"the corpus must be at {CORPUS} in CI (or set HELPGEN_CORPUS)")
         pytest.skip(f"no corpus at {CORPUS} (set HELPGEN_CORPUS)", allow_module_level=True)
+
+
+def msgfmt_path() -> str:
+    """Return GNU gettext's msgfmt; skip without it (`./dev test -m "not slow"` installs nothing), fail in CI."""
+    found = shutil.which("msgfmt")
+    if found is None:
+        if os.environ.get("CI"):
+            raise RuntimeError("GNU gettext's msgfmt must be installed in CI (./dev test installs it)")
+        pytest.skip("GNU gettext's msgfmt is not installed (./dev test installs it)")
+    return found
 
 
 #: How the tests start Debian's Chromium (installed by ./dev test): headless, nothing from the network.

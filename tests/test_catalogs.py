@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -10,16 +9,14 @@ import pytest
 
 from generator.l10n.catalogs import CatalogMessage, format_catalog, parse_catalog
 from generator.report import ContentError
-from tests.conftest import REPO, article, run_helpgen
+from tests.conftest import REPO, article, msgfmt_path, run_helpgen
 
 PO_FILES = sorted((REPO / "locales").rglob("*.po"))
 
 
 @pytest.mark.parametrize("path", PO_FILES, ids=[str(p.relative_to(REPO)) for p in PO_FILES])
 def test_bundled_catalogs_pass_msgfmt_check(path: Path) -> None:
-    msgfmt = shutil.which("msgfmt")
-    assert msgfmt, "GNU gettext's msgfmt is needed (./dev test installs it)"
-    result = subprocess.run([msgfmt, "--check", "-o", "/dev/null", str(path)], capture_output=True, text=True)
+    result = subprocess.run([msgfmt_path(), "--check", "-o", "/dev/null", str(path)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
 
 
@@ -53,7 +50,7 @@ def test_written_catalog_round_trips_and_passes_msgfmt(tmp_path: Path) -> None:
     data = format_catalog("de-DE", messages)
     path = tmp_path / "a.po"
     path.write_bytes(data)
-    subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(path)], check=True)
+    subprocess.run([msgfmt_path(), "--check", "-o", "/dev/null", str(path)], check=True)
     catalog = parse_catalog(data, "de-DE", "a.po")
     assert [(e.msgid, e.msgstr, e.origin) for e in catalog.entries.values()] == [
         ('Say "hi" \\ **now**', "Sag „hallo“", "machine"),

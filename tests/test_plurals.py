@@ -13,7 +13,7 @@ from babel import Locale
 from babel.messages.plurals import get_plural
 
 from generator.locales import categories, category_for
-from tests.conftest import article, run_helpgen
+from tests.conftest import article, msgfmt_path, run_helpgen
 from tests.test_catalogs import assert_babel_and_polib_agree
 
 CONFIG = """\
@@ -54,11 +54,11 @@ def plural_site(make_site: Callable[..., Path]) -> Path:
         entry.msgstr_plural = dict(enumerate(forms))
         po.find("Licenses").msgstr = {"de-DE": "Lizenzen", "zh-CN": "许可证"}[locale]
         po.save()
-        subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(path)], check=True)
+        subprocess.run([msgfmt_path(), "--check", "-o", "/dev/null", str(path)], check=True)
     assert run_helpgen("update", "--project", project).code == 0
     for locale in FORMS:
         path = project / f"locales/{locale}/licenses.po"
-        subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(path)], check=True)
+        subprocess.run([msgfmt_path(), "--check", "-o", "/dev/null", str(path)], check=True)
         assert_babel_and_polib_agree(path)
     return project
 
@@ -218,4 +218,4 @@ def test_update_puts_the_forms_in_the_order_of_the_header_it_writes(make_site: C
         "few": "несколько {{ count }}",
         "many": "много {{ count }}",
     }
-    subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(path)], check=True)
+    subprocess.run([msgfmt_path(), "--check", "-o", "/dev/null", str(path)], check=True)

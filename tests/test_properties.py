@@ -161,7 +161,7 @@ def test_python_and_the_page_script_agree_on_conditions(tmp_path: Path) -> None:
     from hypothesis import find  # noqa: F401 - hypothesis draws the cases below
     from playwright.sync_api import sync_playwright
 
-    cases = [(CONDITION.example(), ORG.example()) for _ in range(200)]  # noqa: hypothesis example is fine here
+    cases = [(CONDITION.example(), ORG.example()) for _ in range(200)]  # .example() outside a test is fine here
     script = (REPO / "generator/theme/static/helpgen.js").read_text()
     page_html = [
         '<!doctype html><html lang="en"><head><script type="application/json" id="hg-org">',

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import polib
 
-from tests.conftest import article, run_helpgen
+from tests.conftest import article, msgfmt_path, run_helpgen
 from tests.test_catalogs import assert_babel_and_polib_agree
 
 BODY = """\
@@ -63,7 +63,7 @@ def test_extract_writes_templates_with_locations_and_context(make_site: Callable
     assert seats.comment == "paragraph\nlicense_threshold = 25"
     theme = {e.msgid for e in polib.pofile(str(project / "locales/_theme.pot"))}
     assert {"Skip to content", "Read the original", "Help Center", "Note"} <= theme
-    subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(project / "locales/cancel.pot")], check=True)
+    subprocess.run([msgfmt_path(), "--check", "-o", "/dev/null", str(project / "locales/cancel.pot")], check=True)
 
 
 def test_update_twice_changes_nothing(make_site: Callable[..., Path]) -> None:
@@ -73,7 +73,7 @@ def test_update_twice_changes_nothing(make_site: Callable[..., Path]) -> None:
     assert "0 catalogs written" in result.err
     assert {p: p.read_bytes() for p in (project / "locales").rglob("*.po")} == before
     for path in before:
-        subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(path)], check=True)
+        subprocess.run([msgfmt_path(), "--check", "-o", "/dev/null", str(path)], check=True)
         assert_babel_and_polib_agree(path)
 
 

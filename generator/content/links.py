@@ -28,8 +28,11 @@ SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
 
 @dataclass(frozen=True)
 class Target:
-    """Where a link leads: `external`, `site` (a path from the site's root), `anchor` (same page),
-    `article` (slug and fragment) or `file` (a path below content/); and what is wrong with it."""
+    """Where a link leads, and what is wrong with it.
+
+    The kind is `external`, `site` (a path from the site's root), `anchor` (same page),
+    `article` (slug and fragment) or `file` (a path below content/).
+    """
 
     kind: str
     path: str = ""

@@ -232,8 +232,10 @@ def render_blocks(tokens: Sequence[Token], env: EnvType, context: RenderContext,
 
 
 def _contained(renderer: RendererHTML, children: list[Token], md: MarkdownIt, env: EnvType) -> Token:
-    """Return a segment with raw HTML as one sanitized piece: a tag it leaves open is closed within it,
-    and never runs on into the rest of the page."""
+    """Return a segment with raw HTML as one sanitized piece.
+
+    A tag it leaves open is closed within it, and never runs on into the rest of the page.
+    """
     piece = Token("html_inline", "", 0)
     piece.content = sanitize_html(renderer.renderInline(children, md.options, env))
     return piece
@@ -460,7 +462,6 @@ PREVIEW_ATTRIBUTES = {"data-hg-source", "data-hg-status", "data-hg-entry", "data
 
 def sanitize_html(html: str, preview: bool = False) -> str:
     """Return content HTML with only allow-listed tags, attributes and URL schemes (every image with an alt)."""
-
     return _IMG_WITHOUT_ALT.sub('<img alt=""', _clean(html, preview))
 
 

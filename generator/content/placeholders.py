@@ -1,4 +1,4 @@
-"""Placeholders `{{ name }}` / `{{ a.b }}` in segments: find them, check them, fill them per locale.
+r"""Placeholders `{{ name }}` / `{{ a.b }}` in segments: find them, check them, fill them per locale.
 
 A placeholder is only ever a dotted name of a site variable, optionally with one format:
 `{{ price | currency:EUR }}`, `{{ share | percent }}`, `{{ day | date:short }}`,

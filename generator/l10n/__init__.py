@@ -1,0 +1,1 @@
+"""Everything gettext: read and write catalogs, translate segments, check translations, update catalogs."""

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.config import Config
+from generator.locales import PSEUDO_LOCALES, form_order
 from generator.model import HUMAN, MACHINE, MEMORY, Catalog, CatalogEntry
 from generator.report import ContentError, error
 
@@ -188,8 +189,6 @@ def _order_to_follow(locale: str, plural_forms: str, forms: Iterable[tuple[str, 
     """Return `locales.form_order` for a catalog that has plural forms at all (None for one without)."""
     if not any(forms):
         return None
-    from generator.locales import form_order
-
     return form_order(locale, plural_forms)
 
 
@@ -340,8 +339,6 @@ def _escape(value: str) -> str:
 
 def _babel_locale_or_none(locale: str | None) -> Locale | None:
     from babel import Locale
-
-    from generator.locales import PSEUDO_LOCALES
 
     if not locale or locale in PSEUDO_LOCALES:
         return None

@@ -94,7 +94,7 @@ class Check:
 
 
 def placeholders_match(pair: Pair) -> Iterator[Finding]:
-    """The translation has exactly the `{{ … }}` placeholders of its source, and no other template syntax."""
+    """Check that the translation has exactly the `{{ … }}` placeholders of its source, and no other template syntax."""
     stray = stray_template_syntax(pair.translation)
     if stray:
         yield Finding("placeholders", f"template syntax '{stray[0]}' that is not a placeholder of the source")
@@ -242,7 +242,7 @@ _NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f']\d+)*")
 def _babel(locale: str) -> Locale:
     try:
         return Locale.parse(locale, sep="-")
-    except Exception:  # noqa: BLE001 - pseudo-locales: English numbers
+    except Exception:
         return Locale.parse("en")
 
 
@@ -259,7 +259,7 @@ def _numbers(text: str, locale: str) -> Counter[Decimal]:
 
 
 def numbers_match(pair: Pair) -> Iterator[Finding]:
-    """The numbers of the source are in the translation, read in each locale's format (Babel)."""
+    """Check that the numbers of the source are in the translation, read in each locale's format (Babel)."""
     source = _numbers(_text(pair.source_tokens), pair.source_locale)
     # A version or path ("Office\\15.0") keeps the source's format in any language: read each number both ways.
     readings = [
@@ -381,7 +381,7 @@ _LETTERS = re.compile(r"[^\W\d_]{2,}")
 
 
 def translated(pair: Pair) -> Iterator[Finding]:
-    """The translation is not the source again, unless all its words may stay as they are."""
+    """Check that the translation is not the source again, unless all its words may stay as they are."""
     if pair.translation.strip() != pair.source.strip():
         return
     rest = _text(t for t in pair.source_tokens if t.type == "text")

@@ -118,7 +118,7 @@ class Preview:
             written = result.written
         except ContentError as exc:
             problems = exc.diagnostics
-        except Exception as exc:  # noqa: BLE001 - the preview never stops; the overlay says what happened
+        except Exception as exc:
             self.log(traceback.format_exc())
             problems = (error(CONFIG_NAME, 0, "internal-error", f"{exc.__class__.__name__}: {exc}"),)
         seconds = time.perf_counter() - started
@@ -312,19 +312,22 @@ class PreviewHandler(BaseHTTPRequestHandler):
     server_version = "helpgen-preview"
     sys_version = ""
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+    def log_message(self, format: str, *args: Any) -> None:
         """Keep the terminal for build messages."""
 
-    def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+    def do_GET(self) -> None:
+        """Answer a GET request."""
         self.answer(body=True)
 
-    def do_HEAD(self) -> None:  # noqa: N802
+    def do_HEAD(self) -> None:
+        """Answer a HEAD request: the headers of a GET."""
         self.answer(body=False)
 
     def refuse_method(self) -> None:
+        """Refuse every method but GET and HEAD."""
         self.send_plain(HTTPStatus.METHOD_NOT_ALLOWED, "only GET and HEAD", {"Allow": "GET, HEAD"})
 
-    do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_TRACE = do_CONNECT = refuse_method  # noqa: N815
+    do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_TRACE = do_CONNECT = refuse_method
 
     def answer(self, body: bool) -> None:
         """Serve one GET or HEAD request."""

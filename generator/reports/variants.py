@@ -40,6 +40,7 @@ class Branch:
 
     @property
     def label(self) -> str:
+        """Return the branch's condition in words (`else` for the last branch)."""
         return "else" if self.node is None else describe(self.node)
 
 

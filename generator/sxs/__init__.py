@@ -1,0 +1,1 @@
+"""Bring a library of Microsoft bilingual "sxs" articles into a project (`helpgen import-sxs`)."""
