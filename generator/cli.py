@@ -16,10 +16,16 @@ import time
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from generator.build.progress import Progress
 from generator.report import ContentError, Report
+
+if TYPE_CHECKING:
+    from generator.config import Config
+
+#: The object whose add_parser makes a subcommand (argparse keeps its class private).
+Commands = Any
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -46,9 +52,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     run: Callable[[argparse.Namespace], int] = args.run
     try:
         return run(args)
-    except ContentError as exc:
-        for diagnostic in exc.diagnostics:
-            print(diagnostic.format(), file=sys.stderr)
+    except ContentError as exc:  # a usage or configuration error: nothing was done
+        print_report(Report(list(exc.diagnostics)))
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("helpgen: interrupted", file=sys.stderr)
@@ -94,208 +99,16 @@ def make_parser() -> argparse.ArgumentParser:
     )
     common.add_argument("--verbose", action="store_true", help="show tracebacks of internal errors")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
-
-    build = commands.add_parser(
-        "build",
-        parents=[common],
-        help="build the static site",
-        description="Build every page of every locale. The first build (or one with --no-cache) writes a new "
-        "site beside the old one and swaps it in at once; later builds rewrite only the pages that changed, "
-        "each atomically. A page with errors is reported with file:line and keeps its previous version; the "
-        "other pages are built.",
-    )
-    build.add_argument("--out", type=Path, metavar="DIR", help="output folder; default: site/ in the project")
-    build.add_argument(
-        "--locale",
-        action="append",
-        default=[],
-        metavar="L",
-        help="build only this locale (and the source locale); repeatable",
-    )
-    build.add_argument(
-        "--profile",
-        metavar="NAME",
-        help="write pages resolved for one named org state (no script, one branch per block)",
-    )
-    build.add_argument("--strict", action="store_true", help="fail (exit 1) on warnings too, as CI should")
-    build.add_argument(
-        "-j",
-        "--jobs",
-        type=int,
-        metavar="N",
-        default=0,
-        help="build with N processes (default: the number of cores); the site is the same for every N",
-    )
-    build.add_argument(
-        "--shard",
-        metavar="K/N",
-        type=_part,
-        help="build only the K-th of N parts of the pages (each CI machine one part); then helpgen merge",
-    )
-    build.add_argument(
-        "--no-search",
-        action="store_true",
-        help="leave out the search index (quicker while writing; overrides 'search: true' in helpgen.yaml)",
-    )
-    build.add_argument(
-        "--no-cache",
-        action="store_true",
-        help="neither use nor fill the build cache (.helpgen-cache/ in the project; safe to delete): build "
-        "every page and swap the new site in at once",
-    )
-    build.set_defaults(run=run_build)
-
-    serve = commands.add_parser(
-        "serve",
-        parents=[common],
-        help="preview every locale and org state live in a browser while you write",
-        description="Build the site with the preview tools and serve it, rebuilding the pages a change affects "
-        "whenever a file in content/, locales/, templates/ or helpgen.yaml changes; open pages reload by "
-        "themselves. A panel on every page switches the locale and the organization state (fields from the "
-        "schema, presets from the profiles), and shows every variant with its condition, the source text "
-        "under each segment, and each segment's translation status with its catalog entry (file:line). A "
-        "build error is shown over the page with file:line while the last good pages stay served. The "
-        "preview is built into .helpgen-cache/preview/ and is never part of a site that helpgen build writes.",
-    )
-    serve.add_argument("--port", type=int, default=8000, metavar="N", help="port (default: 8000; 0: any free port)")
-    serve.add_argument(
-        "--host",
-        default="127.0.0.1",
-        metavar="H",
-        help="address to listen on (default: 127.0.0.1, this machine only; 0.0.0.0 for every network)",
-    )
-    serve.add_argument(
-        "--allow-host",
-        action="append",
-        default=[],
-        metavar="NAME",
-        help="also answer requests for this host name (the Host header); repeatable. Requests for any "
-        "other name are refused, which stops DNS rebinding",
-    )
-    serve.set_defaults(run=run_serve)
-
-    check = commands.add_parser(
-        "check",
-        parents=[common],
-        help="check every translation for what machine translation and hurried edits break",
-        description="Run the QA checks over every translated catalog entry: placeholders, markup that no longer "
-        "renders, links and images, code spans, raw HTML, quotation marks torn across markup, leaked MT "
-        "placeholders, invisible characters, the glossary (errors); numbers, untranslated text, final "
-        "punctuation and length outliers (warnings). Lines are file:line of the catalog entry. Exit 1 on an "
-        "error. Severities per locale in helpgen.yaml (qa:); silence one check on one entry with the PO flag "
-        "or translator comment ignore-<check>.",
-    )
-    check.add_argument("--locale", action="append", default=[], metavar="L", help="only this locale; repeatable")
-    check.add_argument("--format", choices=("text", "json"), default="text", help="output format")
-    check.set_defaults(run=run_check)
-
-    variants = commands.add_parser(
-        "variants",
-        parents=[common],
-        help="list the distinct variants of an article and the org states that see them",
-        description="Find every distinct variant of an article: the branches each group of org states sees, "
-        "an org state that sees it, and each condition's truth. Also org states that several top-level "
-        "branches claim (only the first shows), blocks that show nothing for some org state, branches no "
-        "org state reaches, and what happens at and around every number a condition compares with. The "
-        "org states tried are the boundary values of the comparisons and every boolean and choice.",
-    )
-    variants.add_argument("article", help="the article: its path below content/ (billing/cancel.md) or its slug")
-    variants.add_argument(
-        "--locale",
-        metavar="L",
-        help="also show each variant's text as a reader in this locale sees it (and which variants read the same)",
-    )
-    variants.add_argument("--format", choices=("text", "json"), default="text", help="output format")
-    variants.set_defaults(run=run_variants)
-
-    links = commands.add_parser(
-        "links",
-        parents=[common],
-        help="list every external link and every internal link problem",
-        description="List every external link of the site with the articles and lines that use it, and every "
-        "link to an article, anchor or file that does not exist (file:line). Nothing is fetched.",
-    )
-    links.add_argument("--format", choices=("text", "json"), default="text", help="output format")
-    links.set_defaults(run=run_links)
-
-    merge = commands.add_parser(
-        "merge",
-        help="put together the parts built with helpgen build --shard K/N",
-        description="Put the N parts of one site (folders written by helpgen build --shard K/N, from the same inputs) "
-        "together into one site, exactly the bytes a single build gives, swapped in at once.",
-    )
-    merge.add_argument("parts", nargs="+", type=Path, metavar="PART_DIR", help="the folders of all N parts")
-    merge.add_argument("--out", type=Path, required=True, metavar="DIR", help="the folder of the whole site")
-    merge.add_argument("--verbose", action="store_true", help="show tracebacks of internal errors")
-    merge.set_defaults(run=run_merge)
-
-    extract = commands.add_parser(
-        "extract",
-        parents=[common],
-        help="write the translation templates (POT) into locales/",
-        description="Write one gettext template per article (locales/<article>.pot) and one for the theme's UI "
-        "strings (locales/_theme.pot). Each entry has its location and a comment with the kind of "
-        "text and the value of every placeholder. Files whose content is unchanged are not touched.",
-    )
-    extract.set_defaults(run=run_extract)
-
-    update = commands.add_parser(
-        "update",
-        parents=[common],
-        help="create or update the catalogs of every locale",
-        description="Bring locales/<locale>/*.po up to date with the articles, as msgmerge does: new segments are "
-        "added untranslated (or pre-filled from the locale's other catalogs, flagged fuzzy with the comment "
-        "# origin: memory), a changed segment keeps its translation as fuzzy with the previous "
-        "msgid, a removed segment's translation becomes obsolete (#~). No translation is ever dropped; "
-        "running it twice changes nothing.",
-    )
-    update.add_argument(
-        "--locale",
-        action="append",
-        default=[],
-        metavar="L",
-        help="update only this locale; repeatable (default: every translated locale)",
-    )
-    update.set_defaults(run=run_update)
-
-    stats = commands.add_parser(
-        "stats",
-        parents=[common],
-        help="show translation progress per locale and article",
-        description="Count segments and source words translated, fuzzy, untranslated and machine-translated, per "
-        "locale and per article, with each article's completeness and whether the locale's policy "
-        "publishes it. The HTML form is a sortable status page whose links lead to the catalogs "
-        "(relative to the project folder).",
-    )
-    stats.add_argument("--locale", action="append", default=[], metavar="L", help="only this locale; repeatable")
-    stats.add_argument("--format", choices=("text", "json", "html"), default="text", help="output format")
-    stats.set_defaults(run=run_stats)
-
-    import_sxs = commands.add_parser(
-        "import-sxs",
-        parents=[common],
-        help="import bilingual sxs articles (source articles and one locale's catalogs)",
-        description="Import every bilingual Microsoft 'sxs' article below SRC_DIR: the English half of every segment "
-        "becomes a source article in content/ (unless it exists), the translated half a catalog in "
-        "locales/<L>/ whose entries name their sxs ids and origin (MT: machine). Localization fields move to "
-        "the catalog header; media are copied; includes/ become content/_snippets/; TOC and build files are "
-        "kept under content/_sxs/. A --project folder that does not exist becomes a new project. Problems "
-        "are reported as file:line and the rest is imported.",
-    )
-    import_sxs.add_argument("source", type=Path, metavar="SRC_DIR", help="folder of bilingual articles (one locale)")
-    import_sxs.add_argument("--locale", required=True, metavar="L", help="the locale of the translations, e.g. zh-CN")
-    import_sxs.set_defaults(run=run_import)
-
-    init = commands.add_parser(
-        "init",
-        help="create a new help-site project with the default theme",
-        description="Create DIR with helpgen.yaml, content/, locales/ and templates/ holding a copy of the default "
-        "theme to change.",
-    )
-    init.add_argument("directory", type=Path, metavar="DIR", help="folder of the new project")
-    init.add_argument("--verbose", action="store_true", help="show tracebacks of internal errors")
-    init.set_defaults(run=run_init)
+    for add in COMMANDS:
+        add(commands, common)
     return parser
+
+
+def read_project(args: argparse.Namespace) -> Config:
+    """Return the validated configuration of the --project folder (ContentError when it is bad)."""
+    from generator.config import read_config
+
+    return read_config(args.project.resolve())
 
 
 class _VersionAction(argparse.Action):
@@ -321,17 +134,92 @@ def print_report(report: Report) -> None:
         print(diagnostic.format(), file=sys.stderr)
 
 
+def finish_update(result: Any, what: str) -> int:
+    """Print what an extract or update did and return its exit code."""
+    print_report(result.report)
+    for path in result.written:
+        print(f"wrote {path}")
+    print(
+        f"helpgen: {len(result.written)} {what} written, {len(result.unchanged)} unchanged; {result.report.summary()}",
+        file=sys.stderr,
+    )
+    return EXIT_CONTENT if result.report.failed() else EXIT_OK
+
+
+def _part(text: str) -> tuple[int, int]:
+    """Parse `K/N` for --shard."""
+    try:
+        index, count = (int(number) for number in text.split("/"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected K/N such as 2/4, not {text!r}") from None
+    if not 1 <= index <= count:
+        raise argparse.ArgumentTypeError(f"K must be from 1 to N in K/N, not {text!r}")
+    return index, count
+
+
+def add_build(commands: Commands, common: argparse.ArgumentParser) -> None:
+    """Add `helpgen build`."""
+    parser = commands.add_parser(
+        "build",
+        parents=[common],
+        help="build the static site",
+        description="Build every page of every locale. The first build (or one with --no-cache) writes a new "
+        "site beside the old one and swaps it in at once; later builds rewrite only the pages that changed, "
+        "each atomically. A page with errors is reported with file:line and keeps its previous version; the "
+        "other pages are built.",
+    )
+    parser.add_argument("--out", type=Path, metavar="DIR", help="output folder; default: site/ in the project")
+    parser.add_argument(
+        "--locale",
+        action="append",
+        default=[],
+        metavar="L",
+        help="build only this locale (and the source locale); repeatable",
+    )
+    parser.add_argument(
+        "--profile",
+        metavar="NAME",
+        help="write pages resolved for one named org state (no script, one branch per block)",
+    )
+    parser.add_argument("--strict", action="store_true", help="fail (exit 1) on warnings too, as CI should")
+    parser.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        metavar="N",
+        default=0,
+        help="build with N processes (default: the number of cores); the site is the same for every N",
+    )
+    parser.add_argument(
+        "--shard",
+        metavar="K/N",
+        type=_part,
+        help="build only the K-th of N parts of the pages (each CI machine one part); then helpgen merge",
+    )
+    parser.add_argument(
+        "--no-search",
+        action="store_true",
+        help="leave out the search index (quicker while writing; overrides 'search: true' in helpgen.yaml)",
+    )
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="neither use nor fill the build cache (.helpgen-cache/ in the project; safe to delete): build "
+        "every page and swap the new site in at once",
+    )
+    parser.set_defaults(run=run_build)
+
+
 def run_build(args: argparse.Namespace) -> int:
     """Run `helpgen build`."""
     from generator.build.build import BuildOptions, build_site
     from generator.build.workers import default_jobs
-    from generator.config import read_config
 
     started = time.perf_counter()
     # A build keeps many objects alive and makes few cycles: collect young objects less often
     # (on the corpus, 2,000 collections took a second of a 16 s build; 25 take 0.14 s, same memory).
     gc.set_threshold(50_000, 50, 50)
-    config = read_config(args.project.resolve())
+    config = read_project(args)
     if args.no_search:
         config = dataclasses.replace(config, search=False)
     out_dir = args.out or config.project_dir / "site"
@@ -361,6 +249,38 @@ def run_build(args: argparse.Namespace) -> int:
     return EXIT_CONTENT if result.failed or result.report.failed(args.strict) else EXIT_OK
 
 
+def add_serve(commands: Commands, common: argparse.ArgumentParser) -> None:
+    """Add `helpgen serve`."""
+    parser = commands.add_parser(
+        "serve",
+        parents=[common],
+        help="preview every locale and org state live in a browser while you write",
+        description="Build the site with the preview tools and serve it, rebuilding the pages a change affects "
+        "whenever a file in content/, locales/, templates/ or helpgen.yaml changes; open pages reload by "
+        "themselves. A panel on every page switches the locale and the organization state (fields from the "
+        "schema, presets from the profiles), and shows every variant with its condition, the source text "
+        "under each segment, and each segment's translation status with its catalog entry (file:line). A "
+        "build error is shown over the page with file:line while the last good pages stay served. The "
+        "preview is built into .helpgen-cache/preview/ and is never part of a site that helpgen build writes.",
+    )
+    parser.add_argument("--port", type=int, default=8000, metavar="N", help="port (default: 8000; 0: any free port)")
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        metavar="H",
+        help="address to listen on (default: 127.0.0.1, this machine only; 0.0.0.0 for every network)",
+    )
+    parser.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="also answer requests for this host name (the Host header); repeatable. Requests for any "
+        "other name are refused, which stops DNS rebinding",
+    )
+    parser.set_defaults(run=run_serve)
+
+
 def run_serve(args: argparse.Namespace) -> int:
     """Run `helpgen serve` until interrupted."""
     from generator.preview.serve import serve
@@ -376,62 +296,228 @@ def run_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def add_check(commands: Commands, common: argparse.ArgumentParser) -> None:
+    """Add `helpgen check`."""
+    parser = commands.add_parser(
+        "check",
+        parents=[common],
+        help="check every translation for what machine translation and hurried edits break",
+        description="Run the QA checks over every translated catalog entry: placeholders, markup that no longer "
+        "renders, links and images, code spans, raw HTML, quotation marks torn across markup, leaked MT "
+        "placeholders, invisible characters, the glossary (errors); numbers, untranslated text, final "
+        "punctuation and length outliers (warnings). Lines are file:line of the catalog entry. Exit 1 on an "
+        "error. Severities per locale in helpgen.yaml (qa:); silence one check on one entry with the PO flag "
+        "or translator comment ignore-<check>.",
+    )
+    parser.add_argument("--locale", action="append", default=[], metavar="L", help="only this locale; repeatable")
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    parser.set_defaults(run=run_check)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    """Run `helpgen check`."""
+    from generator.config import check_locales
+    from generator.reports.check import check_project, format_check
+
+    config = read_project(args)
+    check_locales(config, args.locale)
+    result = check_project(config, tuple(args.locale))
+    sys.stdout.write(format_check(result, args.format))
+    return EXIT_CONTENT if result.report.errors else EXIT_OK
+
+
+def add_variants(commands: Commands, common: argparse.ArgumentParser) -> None:
+    """Add `helpgen variants`."""
+    parser = commands.add_parser(
+        "variants",
+        parents=[common],
+        help="list the distinct variants of an article and the org states that see them",
+        description="Find every distinct variant of an article: the branches each group of org states sees, "
+        "an org state that sees it, and each condition's truth. Also org states that several top-level "
+        "branches claim (only the first shows), blocks that show nothing for some org state, branches no "
+        "org state reaches, and what happens at and around every number a condition compares with. The "
+        "org states tried are the boundary values of the comparisons and every boolean and choice.",
+    )
+    parser.add_argument("article", help="the article: its path below content/ (billing/cancel.md) or its slug")
+    parser.add_argument(
+        "--locale",
+        metavar="L",
+        help="also show each variant's text as a reader in this locale sees it (and which variants read the same)",
+    )
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    parser.set_defaults(run=run_variants)
+
+
+def run_variants(args: argparse.Namespace) -> int:
+    """Run `helpgen variants`."""
+    from generator.config import check_locales
+    from generator.content.articles import read_article
+    from generator.report import error
+    from generator.reports.variants import analyze, format_report, render_variants
+
+    config = read_project(args)
+    check_locales(config, [args.locale] if args.locale else [])
+    path = args.article.removeprefix("content/")
+    path = path if path.endswith(".md") else path + ".md"
+    if not (config.content_dir / path).is_file():
+        raise ContentError([error(args.article, 0, "unknown-article", f"no article content/{path}")])
+    try:
+        report = analyze(read_article(config, path), config)
+        if args.locale:
+            render_variants(report, config, path, args.locale)
+    except ContentError as exc:
+        print_report(Report(list(exc.diagnostics)))
+        return EXIT_CONTENT
+    sys.stdout.write(format_report(report, args.format))
+    return EXIT_OK
+
+
+def add_links(commands: Commands, common: argparse.ArgumentParser) -> None:
+    """Add `helpgen links`."""
+    parser = commands.add_parser(
+        "links",
+        parents=[common],
+        help="list every external link and every internal link problem",
+        description="List every external link of the site with the articles and lines that use it, and every "
+        "link to an article, anchor or file that does not exist (file:line). Nothing is fetched.",
+    )
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    parser.set_defaults(run=run_links)
+
+
+def run_links(args: argparse.Namespace) -> int:
+    """Run `helpgen links`."""
+    from generator.content.links import collect_links, format_links
+
+    links = collect_links(read_project(args))
+    sys.stdout.write(format_links(links, args.format))
+    return EXIT_CONTENT if links.report.failed() else EXIT_OK
+
+
+def add_merge(commands: Commands, common: argparse.ArgumentParser) -> None:
+    """Add `helpgen merge`."""
+    parser = commands.add_parser(
+        "merge",
+        help="put together the parts built with helpgen build --shard K/N",
+        description="Put the N parts of one site (folders written by helpgen build --shard K/N, from the same inputs) "
+        "together into one site, exactly the bytes a single build gives, swapped in at once.",
+    )
+    parser.add_argument("parts", nargs="+", type=Path, metavar="PART_DIR", help="the folders of all N parts")
+    parser.add_argument("--out", type=Path, required=True, metavar="DIR", help="the folder of the whole site")
+    parser.add_argument("--verbose", action="store_true", help="show tracebacks of internal errors")
+    parser.set_defaults(run=run_merge)
+
+
+def run_merge(args: argparse.Namespace) -> int:
+    """Run `helpgen merge`."""
+    from generator.build.parts import merge_parts
+    from generator.build.writer import check_output_dir
+
+    check_output_dir(args.out, Path.cwd() / ".helpgen-merge-has-no-project")
+    count = merge_parts(args.out, [part.resolve() for part in args.parts], background=True)
+    print(f"helpgen: merged {len(args.parts)} parts, {count} files, into {args.out}", file=sys.stderr)
+    return EXIT_OK
+
+
+def add_extract(commands: Commands, common: argparse.ArgumentParser) -> None:
+    """Add `helpgen extract`."""
+    parser = commands.add_parser(
+        "extract",
+        parents=[common],
+        help="write the translation templates (POT) into locales/",
+        description="Write one gettext template per article (locales/<article>.pot) and one for the theme's UI "
+        "strings (locales/_theme.pot). Each entry has its location and a comment with the kind of "
+        "text and the value of every placeholder. Files whose content is unchanged are not touched.",
+    )
+    parser.set_defaults(run=run_extract)
+
+
 def run_extract(args: argparse.Namespace) -> int:
     """Run `helpgen extract`."""
-    from generator.config import read_config
     from generator.l10n.update import extract_templates
 
-    result = extract_templates(read_config(args.project.resolve()))
+    result = extract_templates(read_project(args))
     return finish_update(result, "templates")
+
+
+def add_update(commands: Commands, common: argparse.ArgumentParser) -> None:
+    """Add `helpgen update`."""
+    parser = commands.add_parser(
+        "update",
+        parents=[common],
+        help="create or update the catalogs of every locale",
+        description="Bring locales/<locale>/*.po up to date with the articles, as msgmerge does: new segments are "
+        "added untranslated (or pre-filled from the locale's other catalogs, flagged fuzzy with the comment "
+        "# origin: memory), a changed segment keeps its translation as fuzzy with the previous "
+        "msgid, a removed segment's translation becomes obsolete (#~). No translation is ever dropped; "
+        "running it twice changes nothing.",
+    )
+    parser.add_argument(
+        "--locale",
+        action="append",
+        default=[],
+        metavar="L",
+        help="update only this locale; repeatable (default: every translated locale)",
+    )
+    parser.set_defaults(run=run_update)
 
 
 def run_update(args: argparse.Namespace) -> int:
     """Run `helpgen update`."""
-    from generator.config import read_config
+    from generator.config import check_locales
     from generator.l10n.update import update_catalogs
-    from generator.report import error
 
-    config = read_config(args.project.resolve())
-    for tag in args.locale:
-        if tag not in config.locales[1:]:
-            known = ", ".join(config.locales[1:]) or "none"
-            raise ContentError(
-                [
-                    error(
-                        config.config_path,
-                        0,
-                        "unknown-locale",
-                        f"{tag} is not a translated locale of this site",
-                        f"known: {known}",
-                    )
-                ]
-            )
+    config = read_project(args)
+    check_locales(config, args.locale, translated=True)
     return finish_update(update_catalogs(config, tuple(args.locale)), "catalogs")
 
 
-def finish_update(result: Any, what: str) -> int:
-    """Print what an extract or update did and return its exit code."""
-    print_report(result.report)
-    for path in result.written:
-        print(f"wrote {path}")
-    print(
-        f"helpgen: {len(result.written)} {what} written, {len(result.unchanged)} unchanged; {result.report.summary()}",
-        file=sys.stderr,
+def add_stats(commands: Commands, common: argparse.ArgumentParser) -> None:
+    """Add `helpgen stats`."""
+    parser = commands.add_parser(
+        "stats",
+        parents=[common],
+        help="show translation progress per locale and article",
+        description="Count segments and source words translated, fuzzy, untranslated and machine-translated, per "
+        "locale and per article, with each article's completeness and whether the locale's policy "
+        "publishes it. The HTML form is a sortable status page whose links lead to the catalogs "
+        "(relative to the project folder).",
     )
-    return EXIT_CONTENT if result.report.failed() else EXIT_OK
+    parser.add_argument("--locale", action="append", default=[], metavar="L", help="only this locale; repeatable")
+    parser.add_argument("--format", choices=("text", "json", "html"), default="text", help="output format")
+    parser.set_defaults(run=run_stats)
 
 
 def run_stats(args: argparse.Namespace) -> int:
     """Run `helpgen stats`."""
-    from generator.config import read_config
+    from generator.config import check_locales
     from generator.reports.stats import collect_stats, format_html, format_json, format_text
 
-    config = read_config(args.project.resolve())
+    config = read_project(args)
+    check_locales(config, args.locale)
     stats, report = collect_stats(config, tuple(args.locale))
     formatter = {"text": format_text, "json": format_json, "html": format_html}[args.format]
     sys.stdout.write(formatter(stats))
     print_report(report)
     return EXIT_CONTENT if report.failed() else EXIT_OK
+
+
+def add_import_sxs(commands: Commands, common: argparse.ArgumentParser) -> None:
+    """Add `helpgen import-sxs`."""
+    parser = commands.add_parser(
+        "import-sxs",
+        parents=[common],
+        help="import bilingual sxs articles (source articles and one locale's catalogs)",
+        description="Import every bilingual Microsoft 'sxs' article below SRC_DIR: the English half of every segment "
+        "becomes a source article in content/ (unless it exists), the translated half a catalog in "
+        "locales/<L>/ whose entries name their sxs ids and origin (MT: machine). Localization fields move to "
+        "the catalog header; media are copied; includes/ become content/_snippets/; TOC and build files are "
+        "kept under content/_sxs/. A --project folder that does not exist becomes a new project. Problems "
+        "are reported as file:line and the rest is imported.",
+    )
+    parser.add_argument("source", type=Path, metavar="SRC_DIR", help="folder of bilingual articles (one locale)")
+    parser.add_argument("--locale", required=True, metavar="L", help="the locale of the translations, e.g. zh-CN")
+    parser.set_defaults(run=run_import)
 
 
 def run_import(args: argparse.Namespace) -> int:
@@ -459,6 +545,19 @@ def run_import(args: argparse.Namespace) -> int:
     return EXIT_CONTENT if result.report.errors else EXIT_OK
 
 
+def add_init(commands: Commands, common: argparse.ArgumentParser) -> None:
+    """Add `helpgen init`."""
+    parser = commands.add_parser(
+        "init",
+        help="create a new help-site project with the default theme",
+        description="Create DIR with helpgen.yaml, content/, locales/ and templates/ holding a copy of the default "
+        "theme to change.",
+    )
+    parser.add_argument("directory", type=Path, metavar="DIR", help="folder of the new project")
+    parser.add_argument("--verbose", action="store_true", help="show tracebacks of internal errors")
+    parser.set_defaults(run=run_init)
+
+
 def run_init(args: argparse.Namespace) -> int:
     """Run `helpgen init`."""
     from generator.sxs.migrate import init_project
@@ -472,75 +571,17 @@ def run_init(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _part(text: str) -> tuple[int, int]:
-    """Parse `K/N` for --shard."""
-    try:
-        index, count = (int(number) for number in text.split("/"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected K/N such as 2/4, not {text!r}") from None
-    if not 1 <= index <= count:
-        raise argparse.ArgumentTypeError(f"K must be from 1 to N in K/N, not {text!r}")
-    return index, count
-
-
-def run_merge(args: argparse.Namespace) -> int:
-    """Run `helpgen merge`."""
-    from generator.build.parts import merge_parts
-    from generator.build.writer import check_output_dir
-
-    check_output_dir(args.out, Path.cwd() / ".helpgen-merge-has-no-project")
-    count = merge_parts(args.out, [part.resolve() for part in args.parts], background=True)
-    print(f"helpgen: merged {len(args.parts)} parts, {count} files, into {args.out}", file=sys.stderr)
-    return EXIT_OK
-
-
-def run_variants(args: argparse.Namespace) -> int:
-    """Run `helpgen variants`."""
-    from generator.config import read_config
-    from generator.content.articles import read_article
-    from generator.report import ContentError
-    from generator.reports.variants import analyze, format_report, render_variants
-
-    config = read_config(args.project.resolve())
-    path = args.article.removeprefix("content/")
-    path = path if path.endswith(".md") else path + ".md"
-    if not (config.content_dir / path).is_file():
-        print(f"helpgen: no article content/{path}", file=sys.stderr)
-        return EXIT_USAGE
-    try:
-        report = analyze(read_article(config, path), config)
-        if args.locale:
-            if args.locale not in config.all_locales:
-                known = ", ".join(config.all_locales)
-                print(f"helpgen: {args.locale} is not a locale of this site (known: {known})", file=sys.stderr)
-                return EXIT_USAGE
-            render_variants(report, config, path, args.locale)
-    except ContentError as exc:
-        for diagnostic in exc.diagnostics:
-            print(diagnostic.format(), file=sys.stderr)
-        return EXIT_CONTENT
-    except ValueError as exc:
-        print(f"helpgen: {exc}", file=sys.stderr)
-        return EXIT_CONTENT
-    sys.stdout.write(format_report(report, args.format))
-    return EXIT_OK
-
-
-def run_links(args: argparse.Namespace) -> int:
-    """Run `helpgen links`."""
-    from generator.config import read_config
-    from generator.content.links import collect_links, format_links
-
-    links = collect_links(read_config(args.project.resolve()))
-    sys.stdout.write(format_links(links, args.format))
-    return EXIT_CONTENT if links.report.failed() else EXIT_OK
-
-
-def run_check(args: argparse.Namespace) -> int:
-    """Run `helpgen check`."""
-    from generator.config import read_config
-    from generator.reports.check import check_project, format_check
-
-    result = check_project(read_config(args.project.resolve()), tuple(args.locale))
-    sys.stdout.write(format_check(result, args.format))
-    return EXIT_CONTENT if result.report.errors else EXIT_OK
+#: Every subcommand, in the order `helpgen --help` lists them; each `add_<name>` stands beside its `run_<name>`.
+COMMANDS: tuple[Callable[[Commands, argparse.ArgumentParser], None], ...] = (
+    add_build,
+    add_serve,
+    add_check,
+    add_variants,
+    add_links,
+    add_merge,
+    add_extract,
+    add_update,
+    add_stats,
+    add_import_sxs,
+    add_init,
+)

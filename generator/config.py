@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -154,6 +154,29 @@ class Config:
     def default_org(self) -> Mapping[str, Any]:
         """Return the default profile's org state (empty without profiles)."""
         return self.profiles.get(self.default_profile or "", FrozenDict({}))
+
+
+def check_locales(config: Config, tags: Iterable[str], *, translated: bool = False) -> None:
+    """Refuse locales (of a command's --locale) that the site does not have; with `translated`, only translated ones.
+
+    The one check of every command's --locale: raise ContentError naming each unknown tag, with
+    the known ones and the nearest match.
+    """
+    known = config.locales[1:] if translated else config.all_locales
+    what = "a translated locale" if translated else "a locale"
+    problems = [
+        error(
+            config.config_path,
+            0,
+            "unknown-locale",
+            f"{tag} is not {what} of this site",
+            f"known: {', '.join(known) or 'none'}" + (f"; {hint}" if (hint := _did_you_mean(tag, list(known))) else ""),
+        )
+        for tag in tags
+        if tag not in known
+    ]
+    if problems:
+        raise ContentError(problems)
 
 
 def read_config(project_dir: Path) -> Config:

@@ -11,19 +11,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator.build.cache import CACHE_DIR, Cache, code_fingerprint, files_fingerprint, fingerprint
-from generator.l10n.catalogs import read_catalog, theme_catalog_path
-from generator.config import CONFIG_NAME, Config
-from generator.locales import LocaleInfo, locale_info
-from generator.model import Catalog, Page
-from generator.content.paths import iter_files
+from generator.build.parts import write_part_marker
 from generator.build.progress import Progress
-from generator.report import ContentError, Report, error, warning
 from generator.build.shard import KNOWN, Gathered, Rendered, Summary
 from generator.build.site import UNKNOWN_ANCHORS, Site, page_path, theme_fingerprint
-from generator.content.sources import article_paths
-from generator.content.toc import TOC_NAMES, TocEntry, load_toc, sections_of, toc_slugs
 from generator.build.workers import Workers, default_jobs
-from generator.build.parts import write_part_marker
 from generator.build.writer import (
     MARKER,
     begin_site,
@@ -35,6 +27,14 @@ from generator.build.writer import (
     update_files,
     write_page,
 )
+from generator.config import CONFIG_NAME, Config, check_locales
+from generator.content.paths import iter_files
+from generator.content.sources import article_paths
+from generator.content.toc import TOC_NAMES, TocEntry, load_toc, sections_of, toc_slugs
+from generator.l10n.catalogs import read_catalog, theme_catalog_path
+from generator.locales import LocaleInfo, locale_info
+from generator.model import Catalog, Page
+from generator.report import ContentError, Report, error, warning
 
 if TYPE_CHECKING:  # templates are imported where pages are made: a build that changes nothing makes none
     from generator.build.pages import Theme
@@ -294,19 +294,7 @@ def summaries_of(gathered: list[Gathered]) -> list[Summary]:
 
 def select_locales(config: Config, wanted: tuple[str, ...]) -> list[LocaleInfo]:
     """Return the locales to build: all of the config's, or those asked for."""
-    for tag in wanted:
-        if tag not in config.all_locales:
-            raise ContentError(
-                [
-                    error(
-                        config.config_path,
-                        0,
-                        "unknown-locale",
-                        f"locale {tag} is not in locales",
-                        f"known: {', '.join(config.all_locales)}",
-                    )
-                ]
-            )
+    check_locales(config, wanted)
     tags = [tag for tag in config.all_locales if not wanted or tag in wanted or tag == config.source_locale]
     return [locale_info(tag, config.source_locale) for tag in tags]
 
@@ -381,7 +369,13 @@ def make_site(
 
 def site_pages(site: Site, themes: Mapping[str, Theme], summaries: list[Summary]) -> list[Page]:
     """Return the pages that are not articles: indexes, root, sitemap, and the theme's files."""
-    from generator.build.pages import render_locale_index, render_not_found, render_root_page, render_sitemap, static_pages
+    from generator.build.pages import (
+        render_locale_index,
+        render_not_found,
+        render_root_page,
+        render_sitemap,
+        static_pages,
+    )
 
     pages = []
     for locale in site.locales:

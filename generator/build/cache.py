@@ -88,7 +88,7 @@ class Cache:
             return None
         try:
             return pickle.loads(data)
-        except Exception:  # noqa: BLE001 - a damaged entry is a miss, and is replaced
+        except Exception:
             return None
 
     def read(self, kind: str, key: str) -> bytes | None:

@@ -21,13 +21,13 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 from markupsafe import escape as escape_html
 
-from generator.config import Config
-from generator.locales import LocaleInfo
-from generator.model import Catalog, LocalizedArticle, Page, SegmentNote
-from generator.l10n.pseudo import pseudo_localize
 from generator.build.site import SIDEBAR_LIMIT, Site, page_path, root_prefix, theme_fingerprint
+from generator.config import Config
 from generator.content.markup import ALERT_TITLES
 from generator.content.toc import TocEntry, toc_slugs
+from generator.l10n.pseudo import pseudo_localize
+from generator.locales import LocaleInfo
+from generator.model import Catalog, LocalizedArticle, Page, SegmentNote
 
 STATIC_FILES = ("helpgen.css", "helpgen.js", "language.js", "search.js")
 #: An article with at least this many second-level headings gets an in-page table of contents.
@@ -65,6 +65,7 @@ class ConstantGettext(Extension):
     SHAPE = ["variable_begin", "name", "lparen", "string", "rparen", "variable_end"]
 
     def filter_stream(self, stream: TokenStream) -> Iterator[Token]:
+        """Return the template's tokens with each `{{ _("literal") }}` replaced by its translation."""
         tokens = list(stream)
         gettext: Callable[[str], str] = getattr(self.environment, "helpgen_gettext", lambda text: text)
         index = 0

@@ -20,8 +20,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from generator.report import Diagnostic, error, warning
 from generator.build.writer import begin_site, discard_site, swap_folder
+from generator.report import Diagnostic, error, warning
 
 #: The folder of the index in the site.
 INDEX_DIR = "_pagefind"

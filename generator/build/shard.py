@@ -20,19 +20,25 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from generator.build.cache import Cache, code_fingerprint, fingerprint
-from generator.l10n.catalogs import catalog_path, parse_catalog_fast, read_catalog_fast, read_catalog_file, theme_catalog_path
+from generator.build.site import Site, page_path, root_prefix, theme_fingerprint
+from generator.build.writer import PageWriter
 from generator.config import Config
+from generator.content.paths import check_relative_path
+from generator.content.sources import read_article_bytes, snippet_path
+from generator.l10n.catalogs import (
+    catalog_path,
+    parse_catalog_fast,
+    read_catalog_fast,
+    read_catalog_file,
+    theme_catalog_path,
+)
 from generator.locales import LocaleInfo
 from generator.model import Article, Catalog, LocalizedArticle
-from generator.content.paths import check_relative_path
 from generator.report import ContentError, Diagnostic, error
-from generator.build.site import Site, page_path, root_prefix, theme_fingerprint
-from generator.content.sources import read_article_bytes, snippet_path
-from generator.build.writer import PageWriter
 
 if TYPE_CHECKING:
-    from generator.content.markup import RenderContext
     from generator.build.pages import Theme
+    from generator.content.markup import RenderContext
     from generator.l10n.translate import Review
 
 # The Markdown parser, the templates and the checks are imported where an article is parsed or a
@@ -367,8 +373,8 @@ def render_page(
     item: LocalizedArticle, site: Site, theme: Theme, org: Mapping[str, Any] | None
 ) -> tuple[Any, list[Diagnostic]]:
     """Return one article's page in one locale, or None and the problems that stopped it."""
-    from generator.content.markup import RenderContext
     from generator.build.pages import render_article_page
+    from generator.content.markup import RenderContext
 
     article = item.article
     context = RenderContext(rewrite_url=link_rewriter(site, article, item.locale), alert_titles=theme.alert_titles())
@@ -383,10 +389,11 @@ def render_page(
 def render_body(
     item: LocalizedArticle, config: Config, context: RenderContext, org: Mapping[str, Any] | None
 ) -> tuple[str, bool]:
-    """Return an article's HTML in one locale (for one org state, or with every branch), and whether
-    it has branches or counts that the page's script decides."""
-    from generator.content import conditions
-    from generator.content import plurals
+    """Return an article's HTML in one locale, and whether the page's script decides branches or counts.
+
+    With an org state the HTML holds its branches only; without one, every branch.
+    """
+    from generator.content import conditions, plurals
     from generator.content.markup import localize_tokens, render_article_body
 
     source = config.source_locale

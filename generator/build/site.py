@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 
 from generator.build.cache import files_fingerprint, fingerprint
 from generator.config import Config
-from generator.locales import LocaleInfo
-from generator.model import Catalog
 from generator.content.paths import iter_files
 from generator.content.toc import TocEntry
+from generator.locales import LocaleInfo
+from generator.model import Catalog
 
 
 class _AnyAnchor(frozenset[str]):

@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from generator.build.cache import Cache
-from generator.config import Config
-from generator.locales import LocaleInfo
 from generator.build.shard import Gathered, Rendered, Shard
 from generator.build.site import Site
+from generator.config import Config
+from generator.locales import LocaleInfo
 
 #: Below this many articles per worker, starting processes costs more than it saves.
 MIN_ARTICLES_PER_JOB = 40
@@ -127,5 +127,5 @@ def _serve(connection: Connection, *shard_args: Any) -> None:
             return
         try:
             connection.send(("ok", getattr(shard, operation)(*args)))
-        except Exception:  # noqa: BLE001 - reported to the main process, which stops the build
+        except Exception:
             connection.send(("error", traceback.format_exc()))

@@ -1,5 +1,7 @@
-"""Write the site: all pages into a new folder beside the output, then swap it in at once; or,
-for an incremental build, only the changed pages into the site, each atomically.
+"""Write the site: into a new folder swapped in at once, or, incrementally, only the changed pages.
+
+A full build writes all pages into a new folder beside the output, then swaps it in at once;
+an incremental build writes only the changed pages into the site, each atomically.
 
 A full build that fails or is killed before the swap leaves the previous site as it was. helpgen
 only ever replaces or deletes a folder that it created itself (it leaves a marker file in
@@ -9,7 +11,6 @@ it), and refuses an output folder that is the project, one of its input folders,
 from __future__ import annotations
 
 import ctypes
-import json
 import os
 import shutil
 import subprocess
@@ -228,7 +229,7 @@ def _exchange(first: Path, second: Path) -> bool:
 def remove_in_background(folder: Path) -> None:
     """Delete a retired site in a detached process (the next build finishes the job if it is cut short)."""
     code = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"
-    subprocess.Popen(  # noqa: S603 - our own interpreter and a folder we created
+    subprocess.Popen(
         [sys.executable, "-c", code, str(folder)],
         start_new_session=True,
         stdin=subprocess.DEVNULL,

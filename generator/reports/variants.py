@@ -23,6 +23,7 @@ from typing import Any
 from generator.config import Config, OrgField
 from generator.content.conditions import BRANCH_TAGS, Field, Literal, Node, describe, evaluate
 from generator.model import Article
+from generator.report import ContentError, error
 
 #: More combinations than this and `variants` stops, saying so (an article with that many is unusual).
 MAX_STATES = 100_000
@@ -191,7 +192,8 @@ def analyze(article: Article, config: Config) -> VariantReport:
     for name in names:
         total *= len(values[name])
     if total > MAX_STATES:
-        raise ValueError(f"{total:,} org states to try (more than {MAX_STATES:,}); simplify the conditions")
+        message = f"{total:,} org states to try (more than {MAX_STATES:,})"
+        raise ContentError([error(article.source_file, 0, "too-many-org-states", message, "simplify the conditions")])
     by_shown: dict[tuple[int, ...], Variant] = {}
     has_else = {b.chain for b in branches if b.node is None}
     top_chains = sorted({b.chain for b in branches if b.depth == 0})
