@@ -52,11 +52,6 @@ class Article:
     anchors: frozenset[str]
     order: int | None = None
 
-    @property
-    def title_segment(self) -> Segment:
-        """Return the segment of the title."""
-        return self.segments[0]
-
 
 @dataclass(frozen=True)
 class CatalogEntry:

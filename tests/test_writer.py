@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.build.writer import MARKER, check_output_dir, check_unique_paths, write_site
+from generator.build.writer import MARKER, begin_site, check_output_dir, claim_outputs, finish_site, write_page
 from generator.model import Page
 from generator.report import ContentError
 from tests.conftest import article, run_helpgen
@@ -58,18 +58,50 @@ def test_a_page_that_fails_keeps_its_previous_version(make_site: Callable[..., P
     assert "Changed." in (project / "site/en-us/b/index.html").read_text()
 
 
-def test_write_site_replaces_the_whole_folder(tmp_path: Path) -> None:
+def test_a_new_site_replaces_the_whole_folder(tmp_path: Path) -> None:
     out = tmp_path / "site"
-    write_site(out, [Page("a/index.html", b"one", "x"), Page("b.txt", b"two", "y")])
-    write_site(out, [Page("a/index.html", b"three", "x")])
+    for pages in (
+        [Page("a/index.html", b"one", "x"), Page("b.txt", b"two", "y")],
+        [Page("a/index.html", b"three", "x")],
+    ):
+        staging = begin_site(out)
+        for page in pages:
+            write_page(staging, page)
+        finish_site(staging, out)
     assert sorted(p.name for p in out.rglob("*")) == sorted([MARKER, "a", "index.html"])
     assert (out / "a/index.html").read_bytes() == b"three"
     assert [p.name for p in tmp_path.iterdir()] == ["site"], "no staging folders are left behind"
 
 
-def test_two_sources_for_one_path_are_refused() -> None:
-    pages = [Page("x/index.html", b"1", "content/x.md"), Page("x/index.html", b"2", "content/x/index.md")]
-    assert check_unique_paths(pages) == ["content/x.md and content/x/index.md both write x/index.html"]
+def test_a_file_that_would_overwrite_a_page_or_another_file_is_refused_with_both_sources(tmp_path: Path) -> None:
+    generated = [("en-us/a/index.html", "content/a.md"), ("index.html", "helpgen's own pages")]
+    files = [
+        ("de-de/x.png", tmp_path / "locales/de-DE/x.png"),
+        ("en-us/a/index.html", tmp_path / "content/en-us/a/index.html"),
+        ("de-de/x.png", tmp_path / "content/de-de/x.png"),
+        ("index.html", tmp_path / "content/index.html"),
+        ("y.png", tmp_path / "content/y.png"),
+    ]
+    kept, problems = claim_outputs(generated, files, tmp_path)
+    assert kept == [files[2], files[4]]
+    assert [p.format() for p in problems] == [
+        "locales/de-DE/x.png: error[output-conflict]: locales/de-DE/x.png and content/de-de/x.png both write "
+        "de-de/x.png in the site (rename or move locales/de-DE/x.png)",
+        "content/en-us/a/index.html: error[output-conflict]: content/en-us/a/index.html and content/a.md both "
+        "write en-us/a/index.html in the site (rename or move content/en-us/a/index.html)",
+        "content/index.html: error[output-conflict]: content/index.html and helpgen's own pages both write "
+        "index.html in the site (rename or move content/index.html)",
+    ]
+
+
+def test_a_build_refuses_a_media_file_in_the_place_of_a_page(make_site: Callable[..., Path]) -> None:
+    project = make_site({"content/a.md": article("A", "Text.\n"), "content/en-us/a/index.html": "<p>mine</p>"})
+    result = run_helpgen("build", "--project", project)
+    assert result.code == 1
+    assert (
+        "content/en-us/a/index.html: error[output-conflict]: content/en-us/a/index.html and content/a.md" in result.err
+    )
+    assert "Text." in (project / "site/en-us/a/index.html").read_text()
 
 
 def test_check_output_dir_accepts_a_new_or_own_folder(tmp_path: Path) -> None:

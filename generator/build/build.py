@@ -14,12 +14,13 @@ from generator.build.cache import CACHE_DIR, Cache, code_fingerprint, files_fing
 from generator.build.parts import write_part_marker
 from generator.build.progress import Progress
 from generator.build.shard import KNOWN, Gathered, Rendered, Summary
-from generator.build.site import UNKNOWN_ANCHORS, Site, page_path, theme_fingerprint
+from generator.build.site import UNKNOWN_ANCHORS, Site, page_path, site_page_paths, theme_fingerprint
 from generator.build.workers import Workers, default_jobs
 from generator.build.writer import (
     MARKER,
     begin_site,
     check_output_dir,
+    claim_outputs,
     discard_site,
     finish_site,
     read_previous,
@@ -95,7 +96,7 @@ def build_site(config: Config, options: BuildOptions, progress: Progress | None 
             gathered = workers.gather(paths)
             if any(part.changed for part in gathered) or not previous:
                 cache.store("state", KNOWN, {path: entry for part in gathered for path, entry in part.known.items()})
-            files = content_files(config) + locale_files(config, locales)
+            files = claimed_files(config, locales, paths, result.report)
             summaries = summaries_of(gathered)
             # every article file counts: one that fails to build is reported once, not again by the TOC
             toc, problems = load_toc(config, {path[: -len(".md")] for path in paths})
@@ -412,6 +413,19 @@ def keep_failed_pages(
                 write_page(staging, Page(path, previous, "previous build"))
             result.kept.append(path)
         result.failed.append(path)
+
+
+def claimed_files(
+    config: Config, locales: list[LocaleInfo], paths: list[str], report: Report
+) -> list[tuple[str, Path]]:
+    """Return the media to copy into the site; one that would overwrite a page or another file is an error."""
+    generated = [(page_path(locale, path[: -len(".md")]), f"content/{path}") for path in paths for locale in locales]
+    generated += [(path, "helpgen's own pages") for path in site_page_paths(locales)]
+    files, problems = claim_outputs(
+        generated, content_files(config) + locale_files(config, locales), config.project_dir
+    )
+    report.extend(problems)
+    return files
 
 
 def locale_files(config: Config, locales: list[LocaleInfo]) -> list[tuple[str, Path]]:

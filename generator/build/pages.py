@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -389,8 +389,3 @@ def static_pages(config: Config) -> list[Page]:
         source = override if override.is_file() else default / name
         pages.append(Page(f"_static/{name}", source.read_bytes(), str(source)))
     return pages
-
-
-def sorted_pages(pages: Sequence[Page]) -> list[Page]:
-    """Return pages in output-path order (for determinism)."""
-    return sorted(pages, key=lambda page: page.path)

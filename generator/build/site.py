@@ -5,7 +5,7 @@ Kept apart from `pages` (templates): a build that changes nothing needs these, n
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from generator.build.cache import files_fingerprint, fingerprint
@@ -91,6 +91,14 @@ class Site:
 def page_path(locale: LocaleInfo, slug: str) -> str:
     """Return the output path of an article page: `zh-cn/cancel-subscription/index.html`."""
     return f"{locale.url_segment}/{slug}/index.html"
+
+
+def site_page_paths(locales: Iterable[LocaleInfo]) -> list[str]:
+    """Return the output paths of the pages that are not articles (the theme's files are under `_static/`)."""
+    paths = ["index.html", "404.html", "sitemap.xml"]
+    for locale in locales:
+        paths += [f"{locale.url_segment}/index.html", f"{locale.url_segment}/404.html"]
+    return paths
 
 
 def root_prefix(path: str) -> str:

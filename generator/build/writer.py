@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from generator.model import Page
-from generator.report import ContentError, error
+from generator.report import ContentError, Diagnostic, error
 
 #: The file that marks a folder as a site helpgen built (and so may replace).
 MARKER = ".helpgen-site"
@@ -59,27 +59,32 @@ def check_output_dir(out_dir: Path, project_dir: Path) -> None:
         )
 
 
-def check_unique_paths(pages: Iterable[Page]) -> list[str]:
-    """Return a message for every output path that two sources would write."""
-    seen: dict[str, Page] = {}
-    problems = []
-    for page in pages:
-        first = seen.setdefault(page.path, page)
-        if first is not page:
-            problems.append(f"{first.source} and {page.source} both write {page.path}")
-    return problems
+def claim_outputs(
+    generated: Iterable[tuple[str, str]], files: Iterable[tuple[str, Path]], project_dir: Path
+) -> tuple[list[tuple[str, Path]], list[Diagnostic]]:
+    """Return the files to copy that write no output path twice, and an error for each that would.
+
+    `generated` are (output path, source) of the pages helpgen makes; a page always wins, and of
+    two files the first by source path. Both sources are named, so that the writer never lets one
+    silently overwrite the other (and the result never depends on the order of writing).
+    """
+    claimed = dict(generated)
+    kept, problems = [], []
+    for output, relative, source in sorted((o, _relative(s, project_dir), s) for o, s in files):
+        if output in claimed:
+            message = f"{relative} and {claimed[output]} both write {output} in the site"
+            problems.append(error(relative, 0, "output-conflict", message, f"rename or move {relative}"))
+            continue
+        claimed[output] = relative
+        kept.append((output, source))
+    return kept, problems
 
 
-def write_site(out_dir: Path, pages: Iterable[Page], files: Iterable[tuple[str, Path]] = ()) -> None:
-    """Write pages (and copied files) into a fresh folder, then replace `out_dir` with it."""
-    staging = begin_site(out_dir)
+def _relative(path: Path, project_dir: Path) -> str:
     try:
-        for page in pages:
-            write_page(staging, page)
-        finish_site(staging, out_dir, files)
-    except BaseException:
-        discard_site(staging)
-        raise
+        return path.relative_to(project_dir).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def begin_site(out_dir: Path) -> Path:

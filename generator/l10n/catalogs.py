@@ -12,7 +12,6 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.config import Config
@@ -203,11 +202,6 @@ def _message_texts(message: Message) -> tuple[str, str, str, tuple[str, ...]]:
 def theme_catalog_path(locale: str) -> str:
     """Return the project-relative path of a locale's theme catalog."""
     return f"locales/{locale}/{THEME_CATALOG}"
-
-
-def catalog_exists(config: Config, relative_path: str) -> bool:
-    """Return whether a catalog file exists in the project."""
-    return (config.project_dir / Path(relative_path)).is_file()
 
 
 @dataclass(frozen=True)
