@@ -115,7 +115,7 @@ def prepare(fresh: bool) -> int:
 
 def write_floor_input() -> int:
     """Write each page's localized Markdown (the article with its catalog's translations put in)."""
-    from generator.l10n.catalogs import parse_catalog_fast
+    from generator.l10n.catalogs import parse_catalog
 
     floor_in = WORK / "floor-in"
     discard(floor_in)
@@ -129,7 +129,7 @@ def write_floor_input() -> int:
             localized = text
             catalog = PROJECT / "locales" / locale / relative.replace(".md", ".po")
             if locale != "en-US" and catalog.is_file():
-                entries = parse_catalog_fast(catalog.read_bytes(), locale, str(catalog)).entries.values()
+                entries = parse_catalog(catalog.read_bytes(), locale, str(catalog)).entries.values()
                 for entry in sorted(entries, key=lambda e: -len(e.msgid)):
                     if entry.msgstr:
                         localized = localized.replace(entry.msgid, entry.msgstr)

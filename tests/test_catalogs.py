@@ -7,7 +7,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from generator.l10n.catalogs import CatalogMessage, format_catalog, parse_catalog
+from generator.l10n.catalogs import CatalogMessage, format_catalog, parse_catalog_with_babel
 from generator.report import ContentError
 from tests.conftest import REPO, article, msgfmt_path, run_helpgen
 
@@ -27,7 +27,7 @@ def test_babel_and_polib_read_the_same_entries(path: Path) -> None:
 
 def assert_babel_and_polib_agree(path: Path) -> None:
     """Check that helpgen (through Babel) and polib read a PO file to the same entries."""
-    ours = parse_catalog(path.read_bytes(), "xx", str(path))
+    ours = parse_catalog_with_babel(path.read_bytes(), "xx", str(path))
     theirs = {entry.msgid: entry for entry in polib.pofile(str(path)) if entry.msgid and not entry.obsolete}
     lines = path.read_text(encoding="utf-8").splitlines()
     assert set(ours.entries) == set(theirs)
@@ -51,7 +51,7 @@ def test_written_catalog_round_trips_and_passes_msgfmt(tmp_path: Path) -> None:
     path = tmp_path / "a.po"
     path.write_bytes(data)
     subprocess.run([msgfmt_path(), "--check", "-o", "/dev/null", str(path)], check=True)
-    catalog = parse_catalog(data, "de-DE", "a.po")
+    catalog = parse_catalog_with_babel(data, "de-DE", "a.po")
     assert [(e.msgid, e.msgstr, e.origin) for e in catalog.entries.values()] == [
         ('Say "hi" \\ **now**', "Sag „hallo“", "machine"),
         ("A very long segment " * 8, "Ein sehr langes Segment " * 8, "human"),
@@ -63,7 +63,7 @@ def test_written_catalog_round_trips_and_passes_msgfmt(tmp_path: Path) -> None:
 def test_syntax_error_names_the_line() -> None:
     data = (REPO / "tests/fixtures/catalogs/bad.syntax.po").read_bytes()
     with pytest.raises(ContentError) as caught:
-        parse_catalog(data, "de-DE", "locales/de-DE/x.po")
+        parse_catalog_with_babel(data, "de-DE", "locales/de-DE/x.po")
     diagnostic = caught.value.diagnostics[0]
     assert (diagnostic.path, diagnostic.line, diagnostic.code) == ("locales/de-DE/x.po", 9, "catalog-syntax")
 
@@ -137,7 +137,7 @@ def test_origin_survives_msgcat(tmp_path: Path) -> None:
     source = tmp_path / "in.po"
     source.write_bytes(format_catalog("de-DE", messages))
     subprocess.run(["msgcat", str(source), "-o", str(tmp_path / "out.po")], check=True)
-    catalog = parse_catalog((tmp_path / "out.po").read_bytes(), "de-DE", "out.po")
+    catalog = parse_catalog_with_babel((tmp_path / "out.po").read_bytes(), "de-DE", "out.po")
     assert {e.msgid: e.origin for e in catalog.entries.values()} == {
         "By machine.": "machine",
         "Reused.": "memory",
@@ -148,22 +148,22 @@ def test_origin_survives_msgcat(tmp_path: Path) -> None:
 
 def test_legacy_origin_flags_are_still_read() -> None:
     data = b'msgid "a"\nmsgstr "b"\n\n#, machine-translated\nmsgid "c"\nmsgstr "d"\n'
-    catalog = parse_catalog(data, "de-DE", "x.po")
+    catalog = parse_catalog_with_babel(data, "de-DE", "x.po")
     assert [e.origin for e in catalog.entries.values()] == ["human", "machine"]
 
 
 @pytest.mark.parametrize("path", PO_FILES, ids=[str(p.relative_to(REPO)) for p in PO_FILES])
 def test_fast_reader_agrees_with_babel(path: Path) -> None:
-    from generator.l10n.catalogs import parse_catalog_fast
+    from generator.l10n.catalogs import parse_catalog
 
     data = path.read_bytes()
-    assert parse_catalog_fast(data, "xx", "x.po") == parse_catalog(data, "xx", "x.po")
+    assert parse_catalog(data, "xx", "x.po") == parse_catalog_with_babel(data, "xx", "x.po")
 
 
 def test_fast_reader_reports_the_same_syntax_error() -> None:
-    from generator.l10n.catalogs import parse_catalog_fast
+    from generator.l10n.catalogs import parse_catalog
 
     data = (REPO / "tests/fixtures/catalogs/bad.syntax.po").read_bytes()
     with pytest.raises(ContentError) as caught:
-        parse_catalog_fast(data, "de-DE", "locales/de-DE/x.po")
+        parse_catalog(data, "de-DE", "locales/de-DE/x.po")
     assert caught.value.diagnostics[0].line == 9

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 from generator.build.cache import CACHE_DIR, Cache, code_fingerprint, files_fingerprint, fingerprint
 from generator.build.parts import write_part_marker
 from generator.build.progress import Progress
-from generator.build.shard import KNOWN, Gathered, Rendered, Summary
-from generator.build.site import UNKNOWN_ANCHORS, Site, page_path, site_page_paths, theme_fingerprint
+from generator.build.shard import KNOWN, Gathered, Rendered
+from generator.build.site import UNKNOWN_ANCHORS, Site, Summary, page_path, site_page_paths, theme_fingerprint
 from generator.build.workers import Workers, default_jobs
 from generator.build.writer import (
     MARKER,
@@ -32,7 +32,7 @@ from generator.config import CONFIG_NAME, Config, check_locales
 from generator.content.paths import iter_files
 from generator.content.sources import article_paths
 from generator.content.toc import TOC_NAMES, TocEntry, load_toc, sections_of, toc_slugs
-from generator.l10n.catalogs import read_catalog, theme_catalog_path
+from generator.l10n.catalogs import read_theme_catalog
 from generator.locales import LocaleInfo, locale_info
 from generator.model import Catalog, Page
 from generator.report import ContentError, Report, error, warning
@@ -217,7 +217,7 @@ def write_site_pages(
     report: Report,
 ) -> list[str]:
     """Write the pages that are not articles (unless nothing they show changed); return those carried over."""
-    catalogs = {locale.tag: read_theme_catalog(config, locale, report) for locale in locales}
+    catalogs = {locale.tag: read_theme_catalog_reported(config, locale, report) for locale in locales}
     key = fingerprint(
         code_fingerprint(),
         manifest["__config__"],
@@ -319,12 +319,10 @@ def resolve_profile(config: Config, profile: str | None) -> Mapping[str, Any] | 
     return config.profiles[profile]
 
 
-def read_theme_catalog(config: Config, locale: LocaleInfo, report: Report) -> Catalog | None:
+def read_theme_catalog_reported(config: Config, locale: LocaleInfo, report: Report) -> Catalog | None:
     """Return the theme's UI strings in `locale`; a broken catalog is reported and ignored."""
-    if locale.is_pseudo or locale.tag == config.source_locale:
-        return None
     try:
-        return read_catalog(config, locale.tag, theme_catalog_path(locale.tag))
+        return read_theme_catalog(config, locale)
     except ContentError as exc:
         report.extend(exc.diagnostics)
         return None

@@ -11,53 +11,29 @@ process from one step to the next; they are loaded once per worker, never per pa
 from __future__ import annotations
 
 import os
-import posixpath
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from generator.build.cache import Cache, code_fingerprint, fingerprint
-from generator.build.site import Site, page_path, root_prefix, theme_fingerprint
+from generator.build.page import link_targets, page_context, render_page
+from generator.build.site import Site, Summary, page_path, theme_fingerprint
 from generator.build.writer import PageWriter
 from generator.config import Config
 from generator.content.paths import check_relative_path
 from generator.content.sources import read_article_bytes, snippet_path
-from generator.l10n.catalogs import (
-    catalog_path,
-    parse_catalog_fast,
-    read_catalog_fast,
-    read_catalog_file,
-    theme_catalog_path,
-)
+from generator.l10n.catalogs import catalog_path, parse_catalog, read_catalog_file, read_theme_catalog
 from generator.locales import LocaleInfo
-from generator.model import Article, Catalog, LocalizedArticle
-from generator.report import ContentError, Diagnostic, error
+from generator.model import Catalog, LocalizedArticle
+from generator.report import ContentError, Diagnostic
 
 if TYPE_CHECKING:
     from generator.build.pages import Theme
-    from generator.content.markup import RenderContext
-    from generator.l10n.translate import Review
 
 # The Markdown parser, the templates and the checks are imported where an article is parsed or a
 # page is rendered: a build that changes nothing does neither, and its workers start at once.
-
-
-@dataclass(frozen=True)
-class Summary:
-    """What the rest of the site needs to know about one article."""
-
-    path: str
-    slug: str
-    order: int | None
-    title: str
-    anchors: frozenset[str]
-    #: locale -> (title, description, published)
-    localized: Mapping[str, tuple[str, str, bool]]
-    #: Relative link and image targets of the article (for the cache keys of its pages).
-    links: tuple[str, ...] = ()
 
 
 @dataclass
@@ -169,7 +145,7 @@ class Shard:
     def summarize(self, path: str, source: _Source, diagnostics: list[Diagnostic]) -> Summary | None:
         """Parse and localize an article in every locale; return its summary (None if it cannot be read)."""
         from generator.content.articles import read_article
-        from generator.l10n.translate import localize_article
+        from generator.l10n.translate import localize_article, translation_for
 
         try:
             article = read_article(self.config, path, source.data)
@@ -179,7 +155,7 @@ class Shard:
         items = {}
         for locale in self.locales:
             try:
-                catalog = parse_article_catalog(self.config, article, locale, source.catalogs[locale.tag])
+                catalog = parse_catalog_bytes(article.path, locale, source.catalogs[locale.tag])
                 snippet_catalogs = {
                     name: parse_catalog_bytes(name, locale, parts[locale.tag])
                     for name, (_, parts) in source.snippets.items()
@@ -187,17 +163,7 @@ class Shard:
             except ContentError as exc:
                 diagnostics.extend(exc.diagnostics)
                 continue
-            item = localize_article(
-                article,
-                locale,
-                catalog,
-                self.config.variables_for(locale.tag),
-                self.config.source_locale,
-                self.config.policy(locale.tag),
-                snippet_catalogs,
-                review_for(self.config, locale),
-                preview=self.config.preview,
-            )
+            item = localize_article(article, translation_for(self.config, locale), catalog, snippet_catalogs)
             diagnostics.extend(item.diagnostics)
             items[locale.tag] = item
         self.localized[path] = items
@@ -267,58 +233,11 @@ class Shard:
     def theme_catalog(self, locale: LocaleInfo) -> Catalog | None:
         """Return a locale's theme catalog, read once."""
         if locale.tag not in self.theme_catalogs:
-            self.theme_catalogs[locale.tag] = read_theme_catalog_quietly(self.config, locale)
+            try:  # its problems are reported once, by the main process
+                self.theme_catalogs[locale.tag] = read_theme_catalog(self.config, locale)
+            except ContentError:
+                self.theme_catalogs[locale.tag] = None
         return self.theme_catalogs[locale.tag]
-
-
-_LINK = re.compile(r"""\]\(\s*<?([^)\s>]+)|\bsrc\s*=\s*["']([^"']+)""")
-
-
-def link_targets(article: Article) -> tuple[str, ...]:
-    """Return the relative targets of an article's links and images (a superset is fine: it only keys the cache)."""
-    from generator.content.links import SCHEME
-
-    found: set[str] = set()
-    for token in article.tokens:
-        for match in _LINK.finditer(token.content):
-            url = match.group(1) or match.group(2)
-            if not SCHEME.match(url) and not url.startswith(("#", "/")):
-                found.add(url)
-    return tuple(sorted(found))
-
-
-def page_context(site: Site, summary: Summary, locale: LocaleInfo, org: Mapping[str, Any] | None) -> list[Any]:
-    """Return every fact of the rest of the site that one article page shows (its cache key's part)."""
-    slug = summary.slug
-    neighbours = [(other, site.titles.get((locale.tag, other))) for other in site.neighbours(locale, slug) if other]
-    folder = posixpath.dirname(summary.path)
-    links = []
-    for url in summary.links:
-        target, _, fragment = url.partition("#")
-        resolved = posixpath.normpath(posixpath.join(folder, target))
-        slug_of_target = resolved[: -len(".md")] if resolved.endswith(".md") else None
-        links.append(
-            (
-                url,
-                slug_of_target in site.anchors if slug_of_target else resolved in site.assets,
-                fragment in site.anchors.get(slug_of_target or "", ()) if fragment else None,
-                (locale.tag, resolved) in site.locale_assets,
-            )
-        )
-    return [
-        [loc.tag for loc in site.locales],
-        [loc.tag for loc in site.public_locales if site.published(loc, slug)],
-        site.navigation_key(locale),
-        site.sections.get(slug, ()),
-        neighbours,
-        links,
-        dict(org) if org is not None else None,
-    ]
-
-
-def read_article_catalog(config: Config, article: Article, locale: LocaleInfo) -> Catalog | None:
-    """Return an article's catalog in `locale`, or None where no catalog is needed."""
-    return parse_article_catalog(config, article, locale, read_catalog_bytes(config, article.path, locale))
 
 
 def read_catalog_bytes(config: Config, article_path: str, locale: LocaleInfo) -> bytes | None:
@@ -328,16 +247,11 @@ def read_catalog_bytes(config: Config, article_path: str, locale: LocaleInfo) ->
     return read_catalog_file(config, catalog_path(locale.tag, article_path))
 
 
-def parse_article_catalog(config: Config, article: Article, locale: LocaleInfo, data: bytes | None) -> Catalog | None:
-    """Return an article's catalog in `locale` from its bytes (None where there is none)."""
-    return parse_catalog_bytes(article.path, locale, data)
-
-
 def parse_catalog_bytes(content_path: str, locale: LocaleInfo, data: bytes | None) -> Catalog | None:
     """Return the catalog of an article or snippet in `locale` from its bytes (None where there is none)."""
     if data is None:
         return None
-    return parse_catalog_fast(data, locale.tag, catalog_path(locale.tag, content_path))
+    return parse_catalog(data, locale.tag, catalog_path(locale.tag, content_path))
 
 
 _INCLUDE_LINE = re.compile(rb"""^[ \t]*\{%-?\s*include\s+["']([^"']+)["']""", re.MULTILINE)
@@ -357,83 +271,3 @@ def included_snippets(config: Config, data: bytes) -> list[str]:
             if file.is_file():
                 pending.append(file.read_bytes())
     return sorted(found)
-
-
-def read_theme_catalog_quietly(config: Config, locale: LocaleInfo) -> Catalog | None:
-    """Return a locale's theme catalog; its problems are reported once, by the main process."""
-    if locale.is_pseudo or locale.tag == config.source_locale:
-        return None
-    try:
-        return read_catalog_fast(config, locale.tag, theme_catalog_path(locale.tag))
-    except ContentError:
-        return None
-
-
-def render_page(
-    item: LocalizedArticle, site: Site, theme: Theme, org: Mapping[str, Any] | None
-) -> tuple[Any, list[Diagnostic]]:
-    """Return one article's page in one locale, or None and the problems that stopped it."""
-    from generator.build.pages import render_article_page
-    from generator.content.markup import RenderContext
-
-    article = item.article
-    context = RenderContext(rewrite_url=link_rewriter(site, article, item.locale), alert_titles=theme.alert_titles())
-    body, dynamic = render_body(item, site.config, context, org)
-    # search.js asks helpgen.js which conditional branches' results this reader's org state sees.
-    dynamic = dynamic or (org is None and (theme.search or site.config.preview) and bool(site.config.org))
-    if context.problems:
-        return None, [error(article.source_file, line, "link", message) for line, message in context.problems]
-    return render_article_page(item, body, site, theme, dynamic), []
-
-
-def render_body(
-    item: LocalizedArticle, config: Config, context: RenderContext, org: Mapping[str, Any] | None
-) -> tuple[str, bool]:
-    """Return an article's HTML in one locale, and whether the page's script decides branches or counts.
-
-    With an org state the HTML holds its branches only; without one, every branch.
-    """
-    from generator.content import conditions, plurals
-    from generator.content.markup import localize_tokens, render_article_body
-
-    source = config.source_locale
-    tokens = localize_tokens(item.article.tokens, item.texts, item.fallbacks, source, item.notes)
-    tokens = plurals.expand_plurals(tokens, item, source, org or config.default_org(), org is not None)
-    dynamic = org is None and any(t.type in conditions.BRANCH_TAGS or "data-hg-count" in t.attrs for t in tokens)
-    if org is not None:
-        tokens = conditions.select_branches(tokens, org)
-    return render_article_body(tokens, dict(item.article.env), context, config.preview), dynamic
-
-
-def link_rewriter(site: Site, article: Article, locale: LocaleInfo) -> Callable[[str, int, list[Any]], str]:
-    """Return the function that maps a link in `article` to its URL on the built page."""
-    from generator.content.links import resolve_link
-
-    root = root_prefix(page_path(locale, article.slug))
-
-    def rewrite(url: str, line: int, problems: list[tuple[int, str]]) -> str:
-        target = resolve_link(url, article.path, site.anchors, site.assets)
-        suffix = f"#{target.fragment}" if target.fragment else ""
-        if target.kind == "file" and (locale.tag, target.path) in site.locale_assets:
-            return f"{root}{locale.url_segment}/{quote(target.path)}{suffix}"  # a localized screenshot
-        if target.problem:
-            problems.append((line, target.problem))
-            return url
-        if target.kind == "article":
-            return root + quote(page_path(locale, target.path).removesuffix("index.html")) + suffix
-        if target.kind == "file":
-            return root + quote(target.path) + suffix
-        return url
-
-    return rewrite
-
-
-def review_for(config: Config, locale: LocaleInfo) -> Review | None:
-    """Return the QA review of a translated locale (none for the source and pseudo-locales)."""
-    from generator.l10n.qa import Settings
-    from generator.l10n.translate import Review
-
-    if locale.is_pseudo or locale.tag == config.source_locale:
-        return None
-    settings = Settings(config.qa_keep, config.qa_glossary)
-    return Review(locale.tag, config.source_locale, config.severities(locale.tag), settings, locale.direction == "rtl")

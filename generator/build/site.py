@@ -16,6 +16,21 @@ from generator.locales import LocaleInfo
 from generator.model import Catalog
 
 
+@dataclass(frozen=True)
+class Summary:
+    """What the rest of the site needs to know about one article."""
+
+    path: str
+    slug: str
+    order: int | None
+    title: str
+    anchors: frozenset[str]
+    #: locale -> (title, description, published)
+    localized: Mapping[str, tuple[str, str, bool]]
+    #: Relative link and image targets of the article (for the cache keys of its pages).
+    links: tuple[str, ...] = ()
+
+
 class _AnyAnchor(frozenset[str]):
     """The anchors of an article that failed to build: unknown, so a link to any of them is taken."""
 

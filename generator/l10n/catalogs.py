@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from generator.config import Config
-from generator.locales import PSEUDO_LOCALES, form_order
+from generator.locales import PSEUDO_LOCALES, LocaleInfo, form_order
 from generator.model import HUMAN, MACHINE, MEMORY, Catalog, CatalogEntry
 from generator.report import ContentError, error
 
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from babel.messages.catalog import Message
 
 # Babel's PO reader and writer are imported where they are used: a build reads its catalogs with
-# `parse_catalog_fast`, and a build that changes nothing reads none (Babel's messages cost 5 ms).
+# `parse_catalog`, and a build that changes nothing reads none (Babel's messages cost 5 ms).
 
 #: Catalog of the theme's UI strings in each locale folder.
 THEME_CATALOG = "_theme.po"
@@ -79,12 +79,6 @@ def read_catalog_file(config: Config, relative_path: str) -> bytes | None:
         return None
 
 
-def read_catalog(config: Config, locale: str, relative_path: str) -> Catalog:
-    """Read one catalog (an empty one if the file does not exist); raise ContentError when it is bad."""
-    data = read_catalog_file(config, relative_path)
-    return Catalog(locale, relative_path) if data is None else parse_catalog(data, locale, relative_path)
-
-
 #: A PO string. The unrolled form of "(?:[^"\\]|\\.)*" runs several times as fast in Python's
 #: engine, and every line of every catalog goes through it.
 _PO_STRING = r'"[^"\\]*(?:\\.[^"\\]*)*"'
@@ -103,8 +97,8 @@ def check_po_syntax(text: str) -> tuple[int, str] | None:
     return None
 
 
-def parse_catalog(data: bytes, locale: str, relative_path: str) -> Catalog:
-    """Parse PO bytes into a Catalog; raise ContentError with the line of a syntax error."""
+def parse_catalog_with_babel(data: bytes, locale: str, relative_path: str) -> Catalog:
+    """Parse PO bytes into a Catalog with Babel's reader (the reference `parse_catalog` is held to)."""
     from babel.messages.pofile import PoFileError, read_po
 
     try:
@@ -197,6 +191,20 @@ def _message_texts(message: Message) -> tuple[str, str, str, tuple[str, ...]]:
         forms = tuple(str(s or "") for s in message.string) if isinstance(message.string, tuple | list) else ()
         return str(message.id[0]), str(message.id[1]), forms[0] if forms else "", forms
     return str(message.id), "", message.string if isinstance(message.string, str) else "", ()
+
+
+def read_article_catalog(config: Config, content_path: str, locale: LocaleInfo) -> Catalog | None:
+    """Return the catalog of an article or snippet in `locale`; None for the source and pseudo-locales."""
+    if locale.is_pseudo or locale.tag == config.source_locale:
+        return None
+    return read_catalog(config, locale.tag, catalog_path(locale.tag, content_path))
+
+
+def read_theme_catalog(config: Config, locale: LocaleInfo) -> Catalog | None:
+    """Return the theme's UI strings in `locale`; None for the source and pseudo-locales."""
+    if locale.is_pseudo or locale.tag == config.source_locale:
+        return None
+    return read_catalog(config, locale.tag, theme_catalog_path(locale.tag))
 
 
 def theme_catalog_path(locale: str) -> str:
@@ -361,7 +369,7 @@ def read_messages(data: bytes, relative_path: str) -> list[CatalogMessage]:
     """Return every message of PO bytes, obsolete ones last, with all a translator wrote."""
     from babel.messages.pofile import read_po
 
-    parse_catalog(data, "", relative_path)  # refuses what msgfmt would refuse, with the line
+    parse_catalog_with_babel(data, "", relative_path)  # refuses what msgfmt would refuse, with the line
     catalog = read_po(io.BytesIO(data), abort_invalid=True)
     messages = []
     for message, obsolete in [(m, False) for m in catalog] + [(m, True) for m in catalog.obsolete.values()]:
@@ -416,21 +424,21 @@ def read_existing(config: Config, relative_path: str) -> tuple[dict[str, str], l
     return ({}, []) if data is None else (read_header(data), read_messages(data, relative_path))
 
 
-def read_catalog_fast(config: Config, locale: str, relative_path: str) -> Catalog:
-    """Read a catalog for the build with `parse_catalog_fast` (an empty one if there is none)."""
+def read_catalog(config: Config, locale: str, relative_path: str) -> Catalog:
+    """Read one catalog (an empty one if the file does not exist); raise ContentError when it is bad."""
     data = read_catalog_file(config, relative_path)
-    return Catalog(locale, relative_path) if data is None else parse_catalog_fast(data, locale, relative_path)
+    return Catalog(locale, relative_path) if data is None else parse_catalog(data, locale, relative_path)
 
 
 _KEYWORD = re.compile(rf"^(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)\s+({_PO_STRING})\s*$")
 _CONTINUATION = re.compile(rf"^\s*({_PO_STRING})\s*$")
 
 
-def parse_catalog_fast(data: bytes, locale: str, relative_path: str) -> Catalog:
-    """Parse PO bytes into the entries the build needs, several times faster than Babel's reader.
+def parse_catalog(data: bytes, locale: str, relative_path: str) -> Catalog:
+    """Parse PO bytes into a Catalog; raise ContentError with the line of a syntax error.
 
-    It reads what `parse_catalog` reads (a test compares the two on every catalog of the corpus)
-    and refuses the same syntax errors, with their line.
+    Several times faster than Babel's reader, it reads what `parse_catalog_with_babel` reads (a test
+    compares the two on every catalog of the corpus) and refuses the same syntax errors, with their line.
     """
     try:
         text = data.decode("utf-8-sig")
@@ -486,7 +494,7 @@ def _unquote(quoted: str) -> str:
 
 
 class _EntryState:
-    """The entry being read by `parse_catalog_fast`."""
+    """The entry being read by `parse_catalog`."""
 
     def __init__(self) -> None:
         self.header = ""  # the msgstr of the header entry

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from generator.checks import ERROR
-from generator.config import LocalePolicy
+from generator.config import Config, LocalePolicy
 from generator.content.placeholders import fill, find_placeholders, stray_template_syntax
 from generator.content.plurals import COUNT, COUNT_MARK
 from generator.content.segment import plain_text
@@ -25,24 +25,45 @@ from generator.model import MACHINE, Article, Catalog, CatalogEntry, LocalizedAr
 from generator.report import Diagnostic, warning
 
 
+@dataclass(frozen=True)
+class Translation:
+    """How the pages of one locale take their text: its variables, its policy and its QA review."""
+
+    locale: LocaleInfo
+    source_locale: str
+    variables: Mapping[str, Any]
+    policy: LocalePolicy = LocalePolicy()
+    #: The error-level checks that withhold a translation (none for the source and pseudo-locales).
+    review: Review | None = None
+    #: Give every segment a note for the translator (`helpgen serve`).
+    preview: bool = False
+
+
+def translation_for(config: Config, locale: LocaleInfo, *, reviewed: bool = True) -> Translation:
+    """Return how `locale`'s pages take their text, as the config says; with `reviewed`, QA withholds."""
+    review = None
+    if reviewed and not locale.is_pseudo and locale.tag != config.source_locale:
+        settings = Settings(config.qa_keep, config.qa_glossary)
+        rtl = locale.direction == "rtl"
+        review = Review(locale.tag, config.source_locale, config.severities(locale.tag), settings, rtl)
+    variables = config.variables_for(locale.tag)
+    return Translation(locale, config.source_locale, variables, config.policy(locale.tag), review, config.preview)
+
+
 def localize_article(
     article: Article,
-    locale: LocaleInfo,
-    catalog: Catalog | None,
-    variables: Mapping[str, Any],
-    source_locale: str,
-    policy: LocalePolicy | None = None,
+    translation: Translation,
+    catalog: Catalog | None = None,
     snippet_catalogs: Mapping[str, Catalog | None] | None = None,
-    review: Review | None = None,
-    preview: bool = False,
 ) -> LocalizedArticle:
-    """Return the text of every segment of `article` in `locale`, placeholders filled, as the policy says.
+    """Return the text of every segment of `article` in one locale, placeholders filled, as the policy says.
 
-    A segment from a snippet takes its translation from the snippet's own catalog. With
-    `preview`, every translated locale's segment also gets a note for the translator (its
+    A segment from a snippet takes its translation from the snippet's own catalog. In a preview
+    translation, every translated locale's segment also gets a note for the translator (its
     status, catalog entry and QA findings; `helpgen serve` shows them).
     """
-    policy = policy or LocalePolicy()
+    locale, source_locale, variables = translation.locale, translation.source_locale, translation.variables
+    policy, review, preview = translation.policy, translation.review, translation.preview
     texts: dict[str, str] = {}
     plural_texts: dict[str, tuple[tuple[str, str], ...]] = {}
     fallbacks: set[str] = set()

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from generator.checks import ERROR, OFF
 from generator.config import Config
 from generator.content.paths import iter_files
-from generator.l10n.catalogs import catalog_path, read_catalog_fast
+from generator.l10n.catalogs import catalog_path, read_catalog
 from generator.l10n.qa import CHECKS, LENGTH, Finding, Pair, Settings, length_outliers, run_checks
 from generator.locales import locale_info
 from generator.model import CatalogEntry
@@ -67,7 +67,7 @@ def check_project(config: Config, locales: tuple[str, ...] = ()) -> CheckResult:
         for path in content_paths(config):
             relative = catalog_path(locale, path)
             try:
-                catalog = read_catalog_fast(config, locale, relative)
+                catalog = read_catalog(config, locale, relative)
             except ContentError as exc:
                 result.report.extend(exc.diagnostics)
                 continue

@@ -7,12 +7,11 @@ import re
 from dataclasses import asdict, dataclass, field
 from html import escape
 
-from generator.build.shard import read_article_catalog
 from generator.config import Config
 from generator.content.articles import read_articles
 from generator.content.segment import plain_text
-from generator.l10n.catalogs import catalog_path, read_catalog_fast
-from generator.l10n.translate import localize_article
+from generator.l10n.catalogs import read_article_catalog
+from generator.l10n.translate import localize_article, translation_for
 from generator.locales import locale_info
 from generator.model import MACHINE, Article, Catalog
 from generator.report import ContentError, Report
@@ -79,11 +78,7 @@ def article_stats(config: Config, article: Article, locale: str, catalog: Catalo
     """Return the figures of one article in one locale, and whether its policy publishes it."""
     stats = ArticleStats(article.path, f"locales/{locale}/{article.slug}.po")
     info = locale_info(locale, config.source_locale)
-    snippets = {
-        s.source: read_catalog_fast(config, locale, catalog_path(locale, s.source))
-        for s in article.segments
-        if s.source
-    }
+    snippets = {s.source: read_article_catalog(config, s.source, info) for s in article.segments if s.source}
     for msgid, source in dict.fromkeys((segment.msgid, segment.source) for segment in article.segments):
         status, machine = status_of(msgid, snippets[source] if source else catalog)
         words = count_words(msgid)
@@ -91,9 +86,8 @@ def article_stats(config: Config, article: Article, locale: str, catalog: Catalo
             counts.total += amount
             setattr(counts, status, getattr(counts, status) + amount)
             counts.machine += amount if machine else 0
-    localized = localize_article(
-        article, info, catalog, config.variables_for(locale), config.source_locale, config.policy(locale), snippets
-    )
+    # the QA review is the build's: the figures count what translators wrote
+    localized = localize_article(article, translation_for(config, info, reviewed=False), catalog, snippets)
     stats.completeness = round(localized.completeness, 4)
     stats.published = localized.published
     return stats
@@ -109,7 +103,7 @@ def collect_stats(config: Config, locales: tuple[str, ...] = ()) -> tuple[list[L
         totals = LocaleStats(locale)
         for article in articles:
             try:
-                catalog = read_article_catalog(config, article, locale_info(locale, config.source_locale))
+                catalog = read_article_catalog(config, article.path, locale_info(locale, config.source_locale))
             except ContentError as exc:
                 report.extend(exc.diagnostics)
                 catalog = None

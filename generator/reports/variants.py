@@ -22,6 +22,7 @@ from typing import Any
 
 from generator.config import Config, OrgField
 from generator.content.conditions import BRANCH_TAGS, Field, Literal, Node, describe, evaluate
+from generator.locales import locale_info
 from generator.model import Article
 from generator.report import ContentError, error
 
@@ -231,19 +232,23 @@ def analyze(article: Article, config: Config) -> VariantReport:
 
 def render_variants(report: VariantReport, config: Config, path: str, locale_tag: str) -> None:
     """Give every variant its text as a reader in `locale_tag` sees it (its example org state's page)."""
-    from pathlib import Path
-
-    from generator.build.cache import Cache
-    from generator.build.shard import Shard, render_body
+    from generator.build.page import render_body
+    from generator.build.pages import Theme
+    from generator.content.articles import read_article
     from generator.content.markup import RenderContext
-    from generator.locales import locale_info
+    from generator.l10n.catalogs import read_article_catalog, read_theme_catalog
+    from generator.l10n.translate import localize_article, translation_for
 
     locale = locale_info(locale_tag, config.source_locale)
-    shard = Shard(config, [locale], Cache(None), "", Path())
-    diagnostics: list[Any] = []
-    shard.summarize(path, shard.read_source(path), diagnostics)
-    item = shard.item(path, locale)
-    context = RenderContext(alert_titles=shard.theme(locale).alert_titles())
+    article = read_article(config, path)
+    snippets = {s.source: read_article_catalog(config, s.source, locale) for s in article.segments if s.source}
+    catalog = read_article_catalog(config, path, locale)
+    item = localize_article(article, translation_for(config, locale), catalog, snippets)
+    try:
+        theme_catalog = read_theme_catalog(config, locale)
+    except ContentError:  # a broken theme catalog is the build's to report: the alert titles stay English
+        theme_catalog = None
+    context = RenderContext(alert_titles=Theme(config, locale, theme_catalog).alert_titles())
     report.locale = locale_tag
     for variant in report.variants:
         html, _ = render_body(item, config, context, {**config.default_org(), **variant.example})
