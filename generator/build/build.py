@@ -1,16 +1,22 @@
-"""The build: project in, static localized site out. This function is the table of contents."""
+"""The build: project in, static localized site out. `build_site` is the table of contents."""
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator.build.cache import CACHE_DIR, Cache, code_fingerprint, files_fingerprint, fingerprint
+from generator.build.incremental import (
+    Manifest,
+    carry_unchanged,
+    files_key,
+    read_manifest,
+    remove_stale_pages,
+    write_manifest,
+)
 from generator.build.parts import write_part_marker
 from generator.build.progress import Progress
 from generator.build.shard import KNOWN, Gathered, Rendered
@@ -71,110 +77,223 @@ class BuildResult:
     reused: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
+    #: The pages that are not articles, carried over from the previous site unchanged.
+    carried: list[str] = field(default_factory=list)
     written: bool = False
 
 
+@dataclass(frozen=True)
+class Plan:
+    """One build's settings, as checked before anything is read: what to build, where, from which previous build."""
+
+    config: Config
+    options: BuildOptions
+    locales: list[LocaleInfo]
+    org: Mapping[str, Any] | None
+    cache: Cache
+    previous: Manifest
+    paths: list[str]
+    #: Write only the changed pages into the site (else a new site is assembled in `staging` and swapped in).
+    in_place: bool
+    staging: Path
+    config_key: str
+    #: The article paths of this part (`--shard K/N`), or None for all.
+    share: frozenset[str] | None
+
+    @property
+    def first_part(self) -> bool:
+        """Return whether this build writes the pages that are not articles (every build but parts 2..N)."""
+        return self.options.part is None or self.options.part[0] == 1
+
+
 def build_site(config: Config, options: BuildOptions, progress: Progress | None = None) -> BuildResult:
-    """Build every page into a staging folder, then swap it in place of the old site at once."""
+    """Build the site: read and localize every article, render the pages that changed, write, index."""
     progress = progress or Progress(enabled=False)
     result = BuildResult()
+    plan = plan_build(config, options, result.report)
+    try:
+        with Workers(
+            config, plan.locales, options.jobs, len(plan.paths), plan.cache, plan.config_key, options.out_dir
+        ) as workers:
+            progress.update(
+                f"reading {len(plan.paths)} articles in {len(plan.locales)} locales ({workers.jobs} processes)"
+            )
+            gathered = gather_articles(plan, workers)
+            site, files = describe_site(plan, gathered, result.report)
+            progress.update(f"rendering pages ({workers.jobs} processes)")
+            if plan.in_place:  # until the new manifest is written, the old one no longer describes the site
+                plan.cache.begin_update()
+            rendered = workers.render(site, plan.org, plan.staging, plan.previous.pages, plan.share)
+        progress.update("writing the site")
+        record_pages(result, gathered, rendered)
+        manifest = write_other_pages(plan, site, gathered, rendered, files, result)
+        keep_failed_pages(plan, result)
+        if manifest == plan.previous and not result.failed and (options.out_dir / MARKER).is_file():
+            leave_unchanged(plan)
+            return result
+        publish_site(plan, manifest, rendered, files, result)
+    except BaseException:
+        if not plan.in_place:
+            discard_site(plan.staging)
+        raise
+    return result
+
+
+def start_workers(plan: Plan) -> Workers:
+    """Start the worker processes of the build (none for one job)."""
+    options = plan.options
+    return Workers(
+        plan.config, plan.locales, options.jobs, len(plan.paths), plan.cache, plan.config_key, options.out_dir
+    )
+
+
+def plan_build(config: Config, options: BuildOptions, report: Report) -> Plan:
+    """Check the build's settings and output folder; return its plan (ContentError: nothing may be written)."""
     check_output_dir(options.out_dir, config.project_dir)
     locales = select_locales(config, options.locales)
     org = resolve_profile(config, options.profile)
     if not config.preview:  # the preview is served from its own address
-        check_site_url(config, result.report)
+        check_site_url(config, report)
     cache = Cache(cache_dir(config) if options.cache else None)
-    previous = previous_manifest(cache, options.out_dir)
+    previous = read_manifest(cache, options.out_dir)
     paths = article_paths(config)
     remove_leftovers(options.out_dir)
-    in_place = options.in_place and options.part is None and bool(previous) and (options.out_dir / MARKER).is_file()
+    known = bool(previous.out) and (options.out_dir / MARKER).is_file()
+    in_place = options.in_place and options.part is None and known
     staging = options.out_dir.resolve() if in_place else begin_site(options.out_dir)
-    try:
-        config_key = fingerprint(files_fingerprint([config.project_dir / CONFIG_NAME]), config.search, config.preview)
-        with Workers(config, locales, options.jobs, len(paths), cache, config_key, options.out_dir) as workers:
-            progress.update(f"reading {len(paths)} articles in {len(locales)} locales ({workers.jobs} processes)")
-            gathered = workers.gather(paths)
-            if any(part.changed for part in gathered) or not previous:
-                cache.store("state", KNOWN, {path: entry for part in gathered for path, entry in part.known.items()})
-            files = claimed_files(config, locales, paths, result.report)
-            summaries = summaries_of(gathered)
-            # every article file counts: one that fails to build is reported once, not again by the TOC
-            toc, problems = load_toc(config, {path[: -len(".md")] for path in paths})
-            result.report.extend(problems)
-            site = make_site(config, locales, summaries, files, toc, paths)
-            share = part_of(paths, options.part)
-            progress.update(f"rendering pages ({workers.jobs} processes)")
-            if in_place:  # until the new manifest is written, the old one no longer describes the site
-                cache.begin_update()
-            rendered = workers.render(site, org, staging, previous, share)
-        progress.update("writing the site")
-        record(result, gathered, rendered)
-        manifest = {key: value for part in rendered for key, value in part.keys.items()}
-        manifest["__config__"] = config_key
-        first = options.part is None or options.part[0] == 1
-        carried: list[str] = []
-        if first:  # the pages that are not articles, and the copied files, come with the first part
-            carried = write_site_pages(
-                config,
-                site,
-                locales,
-                summaries_of(gathered),
-                staging,
-                manifest,
-                previous,
-                options.out_dir,
-                result.report,
-            )
-        keep_failed_pages(paths, locales, options, result, None if in_place else staging, share)
-        files = files if first else []
-        if options.part is not None:
-            inputs = fingerprint(
-                config_key,
-                sorted((p, e[0]) for g in gathered for p, e in g.known.items()),
-                [loc.tag for loc in locales],
-                options.profile,
-            )
-            write_part_marker(staging, *options.part, inputs, config.search)
-        manifest |= {"__files__": fingerprint([(p, f.stat().st_size, f.stat().st_mtime_ns) for p, f in files])}
-        manifest["__file_paths__"] = json.dumps(sorted(path for path, _ in files))
-        manifest["__out__"] = str(options.out_dir.resolve())
-        if config.search and options.part is None:
-            manifest["__search__"] = "indexed"  # dropped below if indexing fails, so that the next build tries again
-        if manifest == previous and not result.failed and (options.out_dir / MARKER).is_file():
-            if in_place:
-                cache.end_update()  # nothing was written
-            else:
-                discard_site(staging)  # nothing changed: the site on disk is already this build's
-            return result
-        if in_place:
-            remove_stale_pages(staging, previous, manifest, result.failed)
-        else:
-            carry_unchanged(options.out_dir, staging, [path for part in rendered for path in part.unchanged] + carried)
-        if config.search and options.part is None:
-            from generator.build.search import index_site
+    config_key = fingerprint(files_fingerprint([config.project_dir / CONFIG_NAME]), config.search, config.preview)
+    share = part_of(paths, options.part)
+    return Plan(config, options, locales, org, cache, previous, paths, in_place, staging, config_key, share)
 
-            problems = index_site(staging, in_place=in_place)
-            if problems:
-                del manifest["__search__"]
-            result.report.extend(problems)
-        elif in_place:
-            from generator.build.search import remove_index
 
-            remove_index(staging)
-        if in_place:
-            update_files(staging, files)
-        else:
-            finish_site(staging, options.out_dir, files, options.background_cleanup)
-        result.written = True
-        # Also after failures: the pages on disk are this build's (a failed page has no key, so
-        # the next build makes it again). Keeping the last good build's keys instead let a page
-        # changed back to what it was then pass for unchanged while the site had the newer one.
-        cache.write_manifest(manifest)
-    except BaseException:
-        if not in_place:
-            discard_site(staging)
-        raise
-    return result
+def gather_articles(plan: Plan, workers: Workers) -> list[Gathered]:
+    """Read and localize every article (the cache spares those whose inputs did not change)."""
+    gathered = workers.gather(plan.paths)
+    if any(part.changed for part in gathered) or not plan.previous.out:
+        plan.cache.store("state", KNOWN, {path: entry for part in gathered for path, entry in part.known.items()})
+    return gathered
+
+
+def describe_site(plan: Plan, gathered: list[Gathered], report: Report) -> tuple[Site, list[tuple[str, Path]]]:
+    """Return what every page knows of the whole site, and the media files to copy into it."""
+    config = plan.config
+    files = claimed_files(config, plan.locales, plan.paths, report)
+    # every article file counts: one that fails to build is reported once, not again by the TOC
+    toc, problems = load_toc(config, {path[: -len(".md")] for path in plan.paths})
+    report.extend(problems)
+    return make_site(config, plan.locales, summaries_of(gathered), files, toc, plan.paths), files
+
+
+def record_pages(result: BuildResult, gathered: list[Gathered], rendered: list[Rendered]) -> None:
+    """Note what the shards found and did."""
+    for diagnostics in [part.diagnostics for part in gathered] + [part.diagnostics for part in rendered]:
+        result.report.extend(diagnostics)
+    result.pages = sorted(path for part in rendered for path in part.keys)
+    result.rebuilt = sorted(path for part in rendered for path in part.rebuilt)
+    result.reused = sorted(path for part in rendered for path in part.unchanged)
+
+
+def write_other_pages(
+    plan: Plan,
+    site: Site,
+    gathered: list[Gathered],
+    rendered: list[Rendered],
+    files: list[tuple[str, Path]],
+    result: BuildResult,
+) -> Manifest:
+    """Write the pages that are not articles (unless nothing they show changed); return the build's manifest."""
+    pages = {key: value for part in rendered for key, value in part.keys.items()}
+    files = files if plan.first_part else []
+    site_key, site_pages = "", tuple[str, ...]()
+    if plan.first_part:  # the pages that are not articles, and the copied files, come with the first part
+        site_key, site_pages = write_site_pages(plan, site, summaries_of(gathered), result)
+    if plan.options.part is not None:
+        write_part_marker(plan.staging, *plan.options.part, part_inputs(plan, gathered), plan.config.search)
+    return Manifest(
+        out=str(plan.options.out_dir.resolve()),
+        config=plan.config_key,
+        pages=pages,
+        site=site_key,
+        site_pages=site_pages,
+        files=files_key(files),
+        file_paths=tuple(sorted(path for path, _ in files)),
+        # dropped in publish_site if indexing fails, so that the next build tries again
+        searched=plan.config.search and plan.options.part is None,
+    )
+
+
+def part_inputs(plan: Plan, gathered: list[Gathered]) -> str:
+    """Return the key of the inputs of a part (`--shard K/N`): `helpgen merge` refuses parts of different inputs."""
+    known = sorted((path, entry[0]) for part in gathered for path, entry in part.known.items())
+    return fingerprint(plan.config_key, known, [locale.tag for locale in plan.locales], plan.options.profile)
+
+
+def write_site_pages(
+    plan: Plan, site: Site, summaries: list[Summary], result: BuildResult
+) -> tuple[str, tuple[str, ...]]:
+    """Write the pages that are not articles unless nothing they show changed; return their key and paths."""
+    config, locales = plan.config, plan.locales
+    catalogs = {locale.tag: read_theme_catalog_reported(config, locale, result.report) for locale in locales}
+    key = fingerprint(
+        code_fingerprint(),
+        plan.config_key,
+        [(s.path, s.order, s.title, sorted(s.localized.items())) for s in summaries],
+        sorted((locale.tag, theme_fingerprint(config, locale, catalogs[locale.tag])) for locale in locales),
+        sorted(site.assets),
+        sorted(site.unpublished),
+        site.toc,
+    )
+    earlier = plan.previous.site_pages
+    if plan.previous.site == key and all((plan.options.out_dir / path).is_file() for path in earlier):
+        result.carried.extend(earlier)
+        return key, earlier
+    from generator.build.pages import Theme  # only now: a build that changes nothing needs no templates
+
+    themes = {locale.tag: Theme(config, locale, catalogs[locale.tag]) for locale in locales}
+    pages = site_pages(site, themes, summaries)
+    for page in pages:
+        write_page(plan.staging, page)
+    return key, tuple(sorted(page.path for page in pages))
+
+
+def leave_unchanged(plan: Plan) -> None:
+    """End a build that changed nothing: the site on disk is already this build's."""
+    if plan.in_place:
+        plan.cache.end_update()  # nothing was written
+    else:
+        discard_site(plan.staging)
+
+
+def publish_site(
+    plan: Plan, manifest: Manifest, rendered: list[Rendered], files: list[tuple[str, Path]], result: BuildResult
+) -> None:
+    """Finish the site: drop stale pages (or carry unchanged ones), index it, copy media, remember the manifest."""
+    out_dir = plan.options.out_dir
+    if plan.in_place:
+        remove_stale_pages(plan.staging, plan.previous, manifest, result.failed)
+    else:
+        carry_unchanged(out_dir, plan.staging, [path for part in rendered for path in part.unchanged] + result.carried)
+    if manifest.searched:
+        from generator.build.search import index_site
+
+        problems = index_site(plan.staging, in_place=plan.in_place)
+        if problems:
+            manifest = dataclasses.replace(manifest, searched=False)
+        result.report.extend(problems)
+    elif plan.in_place:
+        from generator.build.search import remove_index
+
+        remove_index(plan.staging)
+    files = files if plan.first_part else []
+    if plan.in_place:
+        update_files(plan.staging, files)
+    else:
+        finish_site(plan.staging, out_dir, files, plan.options.background_cleanup)
+    result.written = True
+    # Also after failures: the pages on disk are this build's (a failed page has no key, so
+    # the next build makes it again). Keeping the last good build's keys instead let a page
+    # changed back to what it was then pass for unchanged while the site had the newer one.
+    write_manifest(plan.cache, manifest)
 
 
 def cache_dir(config: Config) -> Path:
@@ -188,90 +307,6 @@ def part_of(paths: list[str], part: tuple[int, int] | None) -> frozenset[str] | 
         return None
     index, count = part
     return frozenset(paths[index - 1 :: count])
-
-
-def record(result: BuildResult, gathered: list[Gathered], rendered: list[Rendered]) -> None:
-    """Note what the shards found and did."""
-    for diagnostics in [part.diagnostics for part in gathered] + [part.diagnostics for part in rendered]:
-        result.report.extend(diagnostics)
-    result.pages = sorted(path for part in rendered for path in part.keys)
-    result.rebuilt = sorted(path for part in rendered for path in part.rebuilt)
-    result.reused = sorted(path for part in rendered for path in part.unchanged)
-
-
-def previous_manifest(cache: Cache, out_dir: Path) -> dict[str, str]:
-    """Return the page keys of the last build, if it was written to this output folder."""
-    manifest = cache.read_manifest()
-    return manifest if manifest.get("__out__") == str(out_dir.resolve()) else {}
-
-
-def write_site_pages(
-    config: Config,
-    site: Site,
-    locales: list[LocaleInfo],
-    summaries: list[Summary],
-    staging: Path,
-    manifest: dict[str, str],
-    previous: Mapping[str, str],
-    out_dir: Path,
-    report: Report,
-) -> list[str]:
-    """Write the pages that are not articles (unless nothing they show changed); return those carried over."""
-    catalogs = {locale.tag: read_theme_catalog_reported(config, locale, report) for locale in locales}
-    key = fingerprint(
-        code_fingerprint(),
-        manifest["__config__"],
-        [(s.path, s.order, s.title, sorted(s.localized.items())) for s in summaries],
-        sorted((locale.tag, theme_fingerprint(config, locale, catalogs[locale.tag])) for locale in locales),
-        sorted(site.assets),
-        sorted(site.unpublished),
-        site.toc,
-    )
-    manifest["__site__"] = key
-    earlier = json.loads(previous.get("__site_pages__", "[]"))
-    if previous.get("__site__") == key and all((out_dir / path).is_file() for path in earlier):
-        manifest["__site_pages__"] = previous["__site_pages__"]
-        return list(earlier)
-    from generator.build.pages import Theme  # only now: a build that changes nothing needs no templates
-
-    themes = {locale.tag: Theme(config, locale, catalogs[locale.tag]) for locale in locales}
-    pages = site_pages(site, themes, summaries)
-    for page in pages:
-        write_page(staging, page)
-    manifest["__site_pages__"] = json.dumps(sorted(page.path for page in pages))
-    return []
-
-
-def remove_stale_pages(site: Path, previous: Mapping[str, str], manifest: Mapping[str, str], failed: list[str]) -> None:
-    """In a build in place, delete the pages and files of the previous build that this one no longer makes."""
-    listed = ("__site_pages__", "__file_paths__")  # the pages that are not articles, and the copied files
-    keep = set(manifest) | set(failed) | {path for name in listed for path in json.loads(manifest.get(name, "[]"))}
-    stale = [path for path in previous if not path.startswith("__")]
-    stale += [path for name in listed for path in json.loads(previous.get(name, "[]"))]
-    for path in sorted(set(stale) - keep):
-        (site / path).unlink(missing_ok=True)
-        folder = (site / path).parent
-        while folder != site:  # its folders, as far as they are now empty
-            try:
-                folder.rmdir()
-            except OSError:
-                break
-            folder = folder.parent
-
-
-def carry_unchanged(out_dir: Path, staging: Path, paths: list[str]) -> None:
-    """Put the pages that did not change into the new site: hard-linked from the old one (or copied)."""
-    made: set[str] = set()
-    old, new = str(out_dir.resolve()), str(staging)
-    for path in sorted(paths):
-        folder = os.path.dirname(path)
-        if folder not in made:  # plain os calls: this loop runs for every page of a large site
-            os.makedirs(os.path.join(new, folder), exist_ok=True)
-            made.add(folder)
-        try:
-            os.link(os.path.join(old, path), os.path.join(new, path))
-        except OSError:  # a file system without hard links
-            shutil.copyfile(os.path.join(old, path), os.path.join(new, path))
 
 
 def check_site_url(config: Config, report: Report) -> None:
@@ -388,27 +423,19 @@ def site_pages(site: Site, themes: Mapping[str, Theme], summaries: list[Summary]
     return pages
 
 
-def keep_failed_pages(
-    paths: list[str],
-    locales: list[LocaleInfo],
-    options: BuildOptions,
-    result: BuildResult,
-    staging: Path | None,
-    share: frozenset[str] | None,
-) -> None:
-    """Keep serving the previous version of every article page (of the articles at `paths`) whose new build failed.
+def keep_failed_pages(plan: Plan, result: BuildResult) -> None:
+    """Keep serving the previous version of every article page whose new build failed.
 
-    Without `staging` (a build in place), the previous version is where it was.
+    In a build in place, the previous version is where it was; otherwise it is copied into the new site.
     """
     built = set(result.pages)
-    expected = {
-        page_path(locale, path[: -len(".md")]) for path in paths if share is None or path in share for locale in locales
-    }
+    paths = [path for path in plan.paths if plan.share is None or path in plan.share]
+    expected = {page_path(locale, path[: -len(".md")]) for path in paths for locale in plan.locales}
     for path in sorted(expected - built):
-        previous = read_previous(options.out_dir, path)
+        previous = read_previous(plan.options.out_dir, path)
         if previous is not None:
-            if staging is not None:
-                write_page(staging, Page(path, previous, "previous build"))
+            if not plan.in_place:
+                write_page(plan.staging, Page(path, previous, "previous build"))
             result.kept.append(path)
         result.failed.append(path)
 

@@ -123,8 +123,8 @@ class Cache:
     #: manifest's, so a build after an interrupted one takes the manifest as lost.
     UPDATING = "manifest.updating"
 
-    def read_manifest(self) -> dict[str, str]:
-        """Return output path -> page key of the last build written from this cache."""
+    def read_manifest(self) -> dict[str, object]:
+        """Return the manifest of the last build written from this cache (`incremental.Manifest` as JSON)."""
         if self.root is None or (self.root / self.UPDATING).exists():
             return {}
         try:
@@ -133,8 +133,8 @@ class Cache:
             return {}
         return data if isinstance(data, dict) else {}
 
-    def write_manifest(self, manifest: dict[str, str]) -> None:
-        """Remember the page keys of the build just written."""
+    def write_manifest(self, manifest: dict[str, object]) -> None:
+        """Remember what the build just written wrote (`incremental.Manifest` as JSON)."""
         if self.root is None:
             return
         self.root.mkdir(parents=True, exist_ok=True)
