@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import dataclasses
 import gc
 import os
 import sys
@@ -220,8 +219,6 @@ def run_build(args: argparse.Namespace) -> int:
     # (on the corpus, 2,000 collections took a second of a 16 s build; 25 take 0.14 s, same memory).
     gc.set_threshold(50_000, 50, 50)
     config = read_project(args)
-    if args.no_search:
-        config = dataclasses.replace(config, search=False)
     out_dir = args.out or config.project_dir / "site"
     options = BuildOptions(
         out_dir=out_dir,
@@ -231,6 +228,7 @@ def run_build(args: argparse.Namespace) -> int:
         cache=not args.no_cache,
         background_cleanup=True,
         part=args.shard,
+        search=False if args.no_search else None,
     )
     progress = Progress()
     try:

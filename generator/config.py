@@ -111,8 +111,6 @@ class Config:
     qa_severity: Mapping[str, Mapping[str, str]] = field(default_factory=lambda: FrozenDict({}))
     search: bool = True
     config_path: str = CONFIG_NAME
-    #: Build for `helpgen serve`: pages carry each segment's translation status for the preview tools.
-    preview: bool = False
 
     def variables_for(self, locale: str) -> Mapping[str, Any]:
         """Return the site variables as one locale sees them (its own values over the site-wide ones)."""

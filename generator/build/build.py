@@ -20,7 +20,7 @@ from generator.build.incremental import (
 from generator.build.parts import write_part_marker
 from generator.build.progress import Progress
 from generator.build.shard import KNOWN, Gathered, Rendered
-from generator.build.site import UNKNOWN_ANCHORS, Site, Summary, page_path, site_page_paths, theme_fingerprint
+from generator.build.site import UNKNOWN_ANCHORS, Modes, Site, Summary, page_path, site_page_paths, theme_fingerprint
 from generator.build.workers import Workers, default_jobs
 from generator.build.writer import (
     MARKER,
@@ -65,6 +65,10 @@ class BuildOptions:
     #: Without it, or without a cache that knows the site, the site is assembled beside the old
     #: one and swapped in at once.
     in_place: bool = True
+    #: Write the search index: None for what helpgen.yaml says (`search:`), False for `--no-search`.
+    search: bool | None = None
+    #: Build for `helpgen serve`: pages carry each segment's translation status for the preview tools.
+    preview: bool = False
 
 
 @dataclass
@@ -97,6 +101,7 @@ class Plan:
     in_place: bool
     staging: Path
     config_key: str
+    modes: Modes
     #: The article paths of this part (`--shard K/N`), or None for all.
     share: frozenset[str] | None
 
@@ -112,9 +117,7 @@ def build_site(config: Config, options: BuildOptions, progress: Progress | None 
     result = BuildResult()
     plan = plan_build(config, options, result.report)
     try:
-        with Workers(
-            config, plan.locales, options.jobs, len(plan.paths), plan.cache, plan.config_key, options.out_dir
-        ) as workers:
+        with start_workers(plan) as workers:
             progress.update(
                 f"reading {len(plan.paths)} articles in {len(plan.locales)} locales ({workers.jobs} processes)"
             )
@@ -143,7 +146,14 @@ def start_workers(plan: Plan) -> Workers:
     """Start the worker processes of the build (none for one job)."""
     options = plan.options
     return Workers(
-        plan.config, plan.locales, options.jobs, len(plan.paths), plan.cache, plan.config_key, options.out_dir
+        plan.config,
+        plan.locales,
+        options.jobs,
+        len(plan.paths),
+        plan.cache,
+        plan.config_key,
+        options.out_dir,
+        plan.modes,
     )
 
 
@@ -152,18 +162,19 @@ def plan_build(config: Config, options: BuildOptions, report: Report) -> Plan:
     check_output_dir(options.out_dir, config.project_dir)
     locales = select_locales(config, options.locales)
     org = resolve_profile(config, options.profile)
-    if not config.preview:  # the preview is served from its own address
+    modes = Modes(config.search if options.search is None else options.search, options.preview)
+    if not modes.preview:  # the preview is served from its own address
         check_site_url(config, report)
-    cache = Cache(cache_dir(config) if options.cache else None)
+    cache = Cache(cache_dir(config, modes) if options.cache else None)
     previous = read_manifest(cache, options.out_dir)
     paths = article_paths(config)
     remove_leftovers(options.out_dir)
     known = bool(previous.out) and (options.out_dir / MARKER).is_file()
     in_place = options.in_place and options.part is None and known
     staging = options.out_dir.resolve() if in_place else begin_site(options.out_dir)
-    config_key = fingerprint(files_fingerprint([config.project_dir / CONFIG_NAME]), config.search, config.preview)
+    config_key = fingerprint(files_fingerprint([config.project_dir / CONFIG_NAME]), modes.search, modes.preview)
     share = part_of(paths, options.part)
-    return Plan(config, options, locales, org, cache, previous, paths, in_place, staging, config_key, share)
+    return Plan(config, options, locales, org, cache, previous, paths, in_place, staging, config_key, modes, share)
 
 
 def gather_articles(plan: Plan, workers: Workers) -> list[Gathered]:
@@ -181,7 +192,8 @@ def describe_site(plan: Plan, gathered: list[Gathered], report: Report) -> tuple
     # every article file counts: one that fails to build is reported once, not again by the TOC
     toc, problems = load_toc(config, {path[: -len(".md")] for path in plan.paths})
     report.extend(problems)
-    return make_site(config, plan.locales, summaries_of(gathered), files, toc, plan.paths), files
+    site = make_site(config, plan.locales, summaries_of(gathered), files, toc, plan.paths, plan.modes)
+    return site, files
 
 
 def record_pages(result: BuildResult, gathered: list[Gathered], rendered: list[Rendered]) -> None:
@@ -208,7 +220,7 @@ def write_other_pages(
     if plan.first_part:  # the pages that are not articles, and the copied files, come with the first part
         site_key, site_pages = write_site_pages(plan, site, summaries_of(gathered), result)
     if plan.options.part is not None:
-        write_part_marker(plan.staging, *plan.options.part, part_inputs(plan, gathered), plan.config.search)
+        write_part_marker(plan.staging, *plan.options.part, part_inputs(plan, gathered), plan.modes.search)
     return Manifest(
         out=str(plan.options.out_dir.resolve()),
         config=plan.config_key,
@@ -218,7 +230,7 @@ def write_other_pages(
         files=files_key(files),
         file_paths=tuple(sorted(path for path, _ in files)),
         # dropped in publish_site if indexing fails, so that the next build tries again
-        searched=plan.config.search and plan.options.part is None,
+        searched=plan.modes.search and plan.options.part is None,
     )
 
 
@@ -249,7 +261,7 @@ def write_site_pages(
         return key, earlier
     from generator.build.pages import Theme  # only now: a build that changes nothing needs no templates
 
-    themes = {locale.tag: Theme(config, locale, catalogs[locale.tag]) for locale in locales}
+    themes = {locale.tag: Theme(config, locale, catalogs[locale.tag], plan.modes.search) for locale in locales}
     pages = site_pages(site, themes, summaries)
     for page in pages:
         write_page(plan.staging, page)
@@ -296,9 +308,9 @@ def publish_site(
     write_manifest(plan.cache, manifest)
 
 
-def cache_dir(config: Config) -> Path:
+def cache_dir(config: Config, modes: Modes) -> Path:
     """Return the project's cache folder (the preview keeps its own, so that it never spoils the site's)."""
-    return config.project_dir / CACHE_DIR / "preview" if config.preview else config.project_dir / CACHE_DIR
+    return config.project_dir / CACHE_DIR / "preview" if modes.preview else config.project_dir / CACHE_DIR
 
 
 def part_of(paths: list[str], part: tuple[int, int] | None) -> frozenset[str] | None:
@@ -368,8 +380,9 @@ def make_site(
     locales: list[LocaleInfo],
     summaries: list[Summary],
     files: list[tuple[str, Path]],
-    toc: tuple[TocEntry, ...] | None = None,
-    paths: list[str] | None = None,
+    toc: tuple[TocEntry, ...] | None,
+    paths: list[str],
+    modes: Modes,
 ) -> Site:
     """Return the site-wide facts: locales, articles in order (the TOC's, then front matter's), titles, files.
 
@@ -398,6 +411,7 @@ def make_site(
         localized_assets,
         toc,
         sections_of(toc or ()),
+        modes,
     )
 
 

@@ -80,16 +80,20 @@ def render_page(
 
     article = item.article
     context = RenderContext(rewrite_url=link_rewriter(site, article, item.locale), alert_titles=theme.alert_titles())
-    body, dynamic = render_body(item, site.config, context, org)
+    body, dynamic = render_body(item, site.config, context, org, site.modes.preview)
     # search.js asks helpgen.js which conditional branches' results this reader's org state sees.
-    dynamic = dynamic or (org is None and (theme.search or site.config.preview) and bool(site.config.org))
+    dynamic = dynamic or (org is None and (theme.search or site.modes.preview) and bool(site.config.org))
     if context.problems:
         return None, [error(article.source_file, line, "link", message) for line, message in context.problems]
     return render_article_page(item, body, site, theme, dynamic), []
 
 
 def render_body(
-    item: LocalizedArticle, config: Config, context: RenderContext, org: Mapping[str, Any] | None
+    item: LocalizedArticle,
+    config: Config,
+    context: RenderContext,
+    org: Mapping[str, Any] | None,
+    preview: bool = False,
 ) -> tuple[str, bool]:
     """Return an article's HTML in one locale, and whether the page's script decides branches or counts.
 
@@ -104,7 +108,7 @@ def render_body(
     dynamic = org is None and any(t.type in conditions.BRANCH_TAGS or "data-hg-count" in t.attrs for t in tokens)
     if org is not None:
         tokens = conditions.select_branches(tokens, org)
-    return render_article_body(tokens, dict(item.article.env), context, config.preview), dynamic
+    return render_article_body(tokens, dict(item.article.env), context, preview), dynamic
 
 
 def link_rewriter(site: Site, article: Article, locale: LocaleInfo) -> Callable[[str, int, list[Any]], str]:

@@ -125,12 +125,12 @@ def make_environment(config: Config, gettext: Callable[[str], str]) -> Immutable
 class Theme:
     """The templates and UI strings of one locale."""
 
-    def __init__(self, config: Config, locale: LocaleInfo, catalog: Catalog | None) -> None:
+    def __init__(self, config: Config, locale: LocaleInfo, catalog: Catalog | None, search: bool = False) -> None:
         self.gettext = ui_translator(catalog, locale)
         self.environment = make_environment(config, self.gettext)
         self.templates: dict[str, Template] = {}
         self.site_name = self.gettext(config.site_name)
-        self.search = config.search
+        self.search = search
         #: Hash of what this theme puts on a page (helpgen's own theme is part of its code's hash).
         self.fingerprint = theme_fingerprint(config, locale, catalog)
 

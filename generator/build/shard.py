@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator.build.cache import Cache, code_fingerprint, fingerprint
 from generator.build.page import link_targets, page_context, render_page
-from generator.build.site import Site, Summary, page_path, theme_fingerprint
+from generator.build.site import Modes, Site, Summary, page_path, theme_fingerprint
 from generator.build.writer import PageWriter
 from generator.config import Config
 from generator.content.paths import check_relative_path
@@ -76,8 +76,17 @@ KNOWN = "summaries"
 class Shard:
     """The articles one process builds, kept in memory between gathering and rendering."""
 
-    def __init__(self, config: Config, locales: list[LocaleInfo], cache: Cache, config_key: str, out_dir: Path) -> None:
+    def __init__(
+        self,
+        config: Config,
+        locales: list[LocaleInfo],
+        cache: Cache,
+        config_key: str,
+        out_dir: Path,
+        modes: Modes,
+    ) -> None:
         self.config = config
+        self.modes = modes
         self.locales = locales
         self.cache = cache
         self.config_key = config_key
@@ -163,7 +172,8 @@ class Shard:
             except ContentError as exc:
                 diagnostics.extend(exc.diagnostics)
                 continue
-            item = localize_article(article, translation_for(self.config, locale), catalog, snippet_catalogs)
+            translation = translation_for(self.config, locale, preview=self.modes.preview)
+            item = localize_article(article, translation, catalog, snippet_catalogs)
             diagnostics.extend(item.diagnostics)
             items[locale.tag] = item
         self.localized[path] = items
@@ -221,7 +231,7 @@ class Shard:
         from generator.build.pages import Theme
 
         if locale.tag not in self.themes:
-            self.themes[locale.tag] = Theme(self.config, locale, self.theme_catalog(locale))
+            self.themes[locale.tag] = Theme(self.config, locale, self.theme_catalog(locale), self.modes.search)
         return self.themes[locale.tag]
 
     def theme_key(self, locale: LocaleInfo) -> str:

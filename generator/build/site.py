@@ -17,6 +17,15 @@ from generator.model import Catalog
 
 
 @dataclass(frozen=True)
+class Modes:
+    """How this run builds (from its BuildOptions, not helpgen.yaml): with the search index, as a preview."""
+
+    search: bool = False
+    #: Pages carry each segment's translation status for the preview tools (`helpgen serve`).
+    preview: bool = False
+
+
+@dataclass(frozen=True)
 class Summary:
     """What the rest of the site needs to know about one article."""
 
@@ -63,6 +72,7 @@ class Site:
     toc: tuple[TocEntry, ...] | None = None
     #: The TOC sections each article is in, outermost first (its breadcrumbs).
     sections: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    modes: Modes = Modes()
     _orders: dict[str, dict[str, tuple[str | None, str | None]]] = field(
         default_factory=dict, compare=False, repr=False
     )

@@ -18,7 +18,7 @@ from typing import Any
 
 from generator.build.cache import Cache
 from generator.build.shard import Gathered, Rendered, Shard
-from generator.build.site import Site
+from generator.build.site import Modes, Site
 from generator.config import Config
 from generator.locales import LocaleInfo
 
@@ -50,9 +50,10 @@ class Workers:
         cache: Cache,
         config_key: str,
         out_dir: Path,
+        modes: Modes,
     ) -> None:
         self.jobs = max(1, min(jobs, articles // MIN_ARTICLES_PER_JOB or 1))
-        shard_args = (config, locales, cache, config_key, out_dir)
+        shard_args = (config, locales, cache, config_key, out_dir, modes)
         self.local = Shard(*shard_args) if self.jobs == 1 else None
         self.connections: list[Connection] = []
         self.processes: list[Any] = []

@@ -39,15 +39,18 @@ class Translation:
     preview: bool = False
 
 
-def translation_for(config: Config, locale: LocaleInfo, *, reviewed: bool = True) -> Translation:
-    """Return how `locale`'s pages take their text, as the config says; with `reviewed`, QA withholds."""
+def translation_for(config: Config, locale: LocaleInfo, *, reviewed: bool = True, preview: bool = False) -> Translation:
+    """Return how `locale`'s pages take their text, as the config says; with `reviewed`, QA withholds.
+
+    With `preview` (`helpgen serve`), every segment gets a note for the translator.
+    """
     review = None
     if reviewed and not locale.is_pseudo and locale.tag != config.source_locale:
         settings = Settings(config.qa_keep, config.qa_glossary)
         rtl = locale.direction == "rtl"
         review = Review(locale.tag, config.source_locale, config.severities(locale.tag), settings, rtl)
     variables = config.variables_for(locale.tag)
-    return Translation(locale, config.source_locale, variables, config.policy(locale.tag), review, config.preview)
+    return Translation(locale, config.source_locale, variables, config.policy(locale.tag), review, preview)
 
 
 def localize_article(

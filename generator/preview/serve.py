@@ -1,6 +1,6 @@
 """The live preview: `helpgen serve`.
 
-The preview builds the site with `Config.preview` (every segment carries its translation
+The preview builds the site with `BuildOptions.preview` (every segment carries its translation
 status) into a folder of the project's cache, serves it on loopback, and rebuilds whenever
 a file of the project changes. The build is the ordinary incremental one, so a change
 rebuilds only the pages it affects. Open pages learn of every build over server-sent
@@ -110,8 +110,8 @@ class Preview:
         started = time.perf_counter()
         written = False
         try:
-            config = dataclasses.replace(read_config(self.project_dir), preview=True, search=False)
-            options = BuildOptions(out_dir=self.out_dir, jobs=1, background_cleanup=True)
+            config = read_config(self.project_dir)
+            options = BuildOptions(out_dir=self.out_dir, jobs=1, background_cleanup=True, search=False, preview=True)
             result = build_site(config, options)
             self.config = config
             problems: tuple[Diagnostic, ...] = tuple(result.report)
