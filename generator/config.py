@@ -1,12 +1,12 @@
 """Read and validate `helpgen.yaml`: one schema, every problem reported at once with its line.
 
-The schema below *is* the documentation of the file (docs/site-builder.md renders it).
+`SCHEMA` below *is* the documentation of the file (docs/site-builders.md renders it): each
+setting is a validating option object (`options.py`), nested settings have schemas of their
+own, and every default is written once, there. The result is one frozen `Config`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -14,66 +14,126 @@ from typing import Any
 
 from generator import locales as locale_data
 from generator.frozen import FrozenDict
-from generator.report import ContentError, Diagnostic, error
+from generator.options import (
+    Boolean,
+    Choice,
+    Group,
+    Keyed,
+    Option,
+    Place,
+    Problems,
+    Share,
+    Terms,
+    Text,
+    Variables,
+    describe_options,
+    did_you_mean,
+    is_number,
+    validate_settings,
+)
+from generator.report import ContentError, error
 from generator.safe_yaml import YamlDocument, load_yaml
 
 CONFIG_NAME = "helpgen.yaml"
 
 
-@dataclass(frozen=True)
-class Option:
-    """One top-level key of helpgen.yaml."""
-
-    name: str
-    kind: str
-    default: Any
-    description: str
-    required: bool = False
+ORG_TYPES = ("integer", "number", "boolean", "string")
 
 
-SCHEMA: tuple[Option, ...] = (
-    Option("source_locale", "locale", "en-US", "Locale the articles in content/ are written in."),
-    Option("locales", "list of locales", None, "Every locale the site is published in, source first.", required=True),
-    Option("pseudo_locales", "list", [], "Pseudo-locales generated at build time: qps-ploc, qps-plocm."),
-    Option("site_name", "string", "Help Center", "Site name shown in every page header (a theme UI string)."),
-    Option("site_url", "string", "", "Absolute URL the site is published at; used in sitemap.xml and hreflang."),
-    Option("variables", "mapping", {}, "Site variables for {{ placeholders }} and conditions; may nest."),
-    Option("org", "mapping", {}, "The organization-state schema that conditions may test (org.<field>)."),
-    Option("profiles", "mapping", {}, "Named organization states for previews and --profile builds."),
-    Option("default_profile", "string", None, "Profile whose branches show without JavaScript or org state."),
-    Option("policy", "mapping", {}, "What the build shows per locale: `default:` and `<locale>:` policies."),
-    Option("locale_variables", "mapping", {}, "Per-locale values of site variables: `<locale>: {links: {…}}`."),
-    Option("qa", "mapping", {}, "Translation QA: `keep`, `glossary`, `severity` and per-locale `locales`."),
-    Option("search", "boolean", True, "Build a Pagefind search index of every locale into the site."),
+class OrgType(Option):
+    """The type of an org field; without a valid one, the field is left out."""
+
+    kind = "choice"
+
+    def validate(self, value: Any, place: Place, problems: Problems, earlier: Mapping[str, Any]) -> Any:
+        """Return the type, or None (reported at the field) when it is missing or unknown."""
+        if value not in ORG_TYPES:
+            types = f"{', '.join(ORG_TYPES[:-1])} or {ORG_TYPES[-1]}"
+            hint = did_you_mean(str(value), list(ORG_TYPES))
+            problems.fail(place[:-1], "config-org", f"org field '{place[-2]}' needs a type: {types}", hint)
+            return None
+        return value
+
+
+class OrgChoices(Option):
+    """The values a string field may take."""
+
+    kind = "list of text"
+
+    def validate(self, value: Any, place: Place, problems: Problems, earlier: Mapping[str, Any]) -> Any:
+        """Return the choices; report them on a field that is not a string field, or that are not text."""
+        if not value or earlier["type"] is None:
+            return ()
+        if earlier["type"] != "string" or not all(isinstance(c, str) for c in self.list(value, place, problems)):
+            problems.fail(place, "config-org", "enum is a list of text values of a string field")
+            return ()
+        return tuple(value)
+
+
+class OrgBound(Option):
+    """The smallest or largest value of a number field."""
+
+    kind = "number"
+
+    def validate(self, value: Any, place: Place, problems: Problems, earlier: Mapping[str, Any]) -> Any:
+        """Return the bound (None for none); report one on a field that is not a number field."""
+        if value is None or earlier["type"] is None:
+            return None
+        if earlier["type"] not in ("integer", "number") or not is_number(value):
+            problems.fail(place, "config-org", f"{self.name} is a number, for integer and number fields")
+        return value if is_number(value) else None
+
+
+class Description(Option):
+    """A field's description, as text."""
+
+    kind = "string"
+
+    def validate(self, value: Any, place: Place, problems: Problems, earlier: Mapping[str, Any]) -> Any:
+        """Return the description as text."""
+        return str(value)
+
+
+ORG_FIELD_SCHEMA: tuple[Option, ...] = (
+    OrgType("type", None, "integer, number, boolean or string"),
+    OrgBound("minimum", None, "smallest allowed value (integer and number)"),
+    OrgBound("maximum", None, "largest allowed value (integer and number)"),
+    OrgChoices("enum", [], "allowed values (string)"),
+    Description("description", "", "what the field means, shown in the preview panel"),
 )
 
-POLICY_KEYS = {
-    "fuzzy": ("source", "translation"),
-    "machine": ("translation", "source"),
-    "min_completeness": (),
-}
+POLICY_SCHEMA: tuple[Option, ...] = (
+    Choice(
+        "fuzzy",
+        "source",
+        "`source`: a fuzzy entry shows the source text; `translation`: its translation, with a notice",
+        ("source", "translation"),
+        "config-policy",
+    ),
+    Choice(
+        "machine",
+        "translation",
+        "`translation`: machine translations show, with a notice; `source`: the source text shows instead",
+        ("translation", "source"),
+        "config-policy",
+    ),
+    Share(
+        "min_completeness",
+        0.0,
+        "below this share of translated segments (0 to 1) a page is not published in the locale",
+        "config-policy",
+    ),
+)
+_POLICY_DEFAULTS = {option.name: option.default for option in POLICY_SCHEMA}
 
 
 @dataclass(frozen=True)
 class LocalePolicy:
-    """What the build does with one locale's unfinished translations."""
+    """What the build does with one locale's unfinished translations (POLICY_SCHEMA says what each means)."""
 
-    #: `source`: a fuzzy entry shows the source text; `translation`: its translation, with a notice.
-    fuzzy: str = "source"
-    #: `translation`: machine translations show, with a notice; `source`: the source text shows instead.
-    machine: str = "translation"
-    #: Below this share of translated segments (0 to 1) a page is not published in the locale.
-    min_completeness: float = 0.0
-
-
-ORG_FIELD_KEYS = {
-    "type": "integer, number, boolean or string",
-    "minimum": "smallest allowed value (integer and number)",
-    "maximum": "largest allowed value (integer and number)",
-    "enum": "allowed values (string)",
-    "description": "what the field means, shown in the preview panel",
-}
-ORG_TYPES = ("integer", "number", "boolean", "string")
+    fuzzy: str = _POLICY_DEFAULTS["fuzzy"]
+    machine: str = _POLICY_DEFAULTS["machine"]
+    min_completeness: float = _POLICY_DEFAULTS["min_completeness"]
 
 
 @dataclass(frozen=True)
@@ -168,7 +228,7 @@ def check_locales(config: Config, tags: Iterable[str], *, translated: bool = Fal
             0,
             "unknown-locale",
             f"{tag} is not {what} of this site",
-            f"known: {', '.join(known) or 'none'}" + (f"; {hint}" if (hint := _did_you_mean(tag, list(known))) else ""),
+            f"known: {', '.join(known) or 'none'}" + (f"; {hint}" if (hint := did_you_mean(tag, list(known))) else ""),
         )
         for tag in tags
         if tag not in known
@@ -198,67 +258,40 @@ def read_config(project_dir: Path) -> Config:
 
 def parse_config(document: YamlDocument, project_dir: Path) -> Config:
     """Validate a parsed helpgen.yaml; raise ContentError listing every problem."""
-    checker = _Checker(document)
+    problems = Problems(document, CONFIG_NAME)
     data = document.data if document.data is not None else {}
     if not isinstance(data, dict):
-        checker.fail((), "config-type", "helpgen.yaml must be a mapping of settings")
-        raise ContentError(checker.problems)
-    known = {option.name: option for option in SCHEMA}
-    for key in data:
-        if key not in known:
-            checker.fail((key,), "config-unknown-key", f"unknown setting '{key}'", _did_you_mean(key, known))
-    for option in SCHEMA:
-        if option.required and option.name not in data:
-            checker.fail((), "config-missing-key", f"missing required setting '{option.name}'")
-    values = {option.name: data.get(option.name, option.default) for option in SCHEMA}
-    source = checker.locale(("source_locale",), values["source_locale"])
-    locales = tuple(
-        checker.locale(("locales", i), tag)
-        for i, tag in enumerate(checker.list_of(("locales",), values["locales"] or []))
-    )
-    if source and locales and source not in locales:
-        checker.fail(("locales",), "config-source-locale", f"locales must include the source locale {source}")
-    valid = [tag for tag in locales if tag]
-    if len(set(valid)) != len(valid):
-        checker.fail(("locales",), "config-duplicate-locale", "a locale is listed twice")
-    pseudo = tuple(checker.pseudo_locales(values["pseudo_locales"]))
-    variables = checker.variables(values["variables"])
-    org = checker.org(values["org"])
-    profiles = checker.profiles(values["profiles"], org)
-    default_profile = checker.default_profile(values["default_profile"], profiles)
-    policies = checker.policies(values["policy"], locales)
-    locale_variables = checker.locale_variables(values["locale_variables"], locales, variables)
-    keep, glossary, severity = checker.qa(values["qa"], locales)
-    for key in ("site_name", "site_url"):
-        if not isinstance(values[key], str):
-            checker.fail((key,), "config-type", f"'{key}' must be text")
-    if not isinstance(values["search"], bool):
-        checker.fail(("search",), "config-type", "'search' is true or false")
-    if checker.problems:
-        raise ContentError(sorted(checker.problems, key=lambda d: d.line))
+        problems.fail((), "config-type", "helpgen.yaml must be a mapping of settings")
+        raise ContentError(problems.found)
+    values = validate_settings(SCHEMA, data, (), problems)
+    if problems.found:
+        raise ContentError(sorted(problems.found, key=lambda d: d.line))
+    return make_config(values, project_dir)
+
+
+def make_config(values: Mapping[str, Any], project_dir: Path) -> Config:
+    """Return the frozen Config of valid settings."""
+    source = values["source_locale"]
+    qa = values["qa"]
+    severity = {"default": qa["severity"]} | {tag: local["severity"] for tag, local in qa["locales"].items()}
     return Config(
         project_dir=project_dir,
         source_locale=source,
-        locales=(source, *[tag for tag in locales if tag != source]),
-        pseudo_locales=pseudo,
+        locales=(source, *[tag for tag in values["locales"] if tag != source]),
+        pseudo_locales=tuple(values["pseudo_locales"]),
         site_name=values["site_name"],
         site_url=values["site_url"].rstrip("/") + "/" if values["site_url"] else "",
-        variables=_freeze(variables),
-        org=org,
-        profiles=FrozenDict({name: FrozenDict(state) for name, state in sorted(profiles.items())}),
-        default_profile=default_profile,
-        policies=FrozenDict(policies),
-        locale_variables=FrozenDict({tag: _freeze(values) for tag, values in locale_variables.items()}),
-        qa_keep=keep,
-        qa_glossary=glossary,
-        qa_severity=FrozenDict({k: FrozenDict(v) for k, v in severity.items()}),
-        search=bool(values["search"]),
+        variables=_freeze(values["variables"]),
+        org=values["org"],
+        profiles=FrozenDict({name: FrozenDict(state) for name, state in sorted(values["profiles"].items())}),
+        default_profile=values["default_profile"],
+        policies=FrozenDict(values["policy"]),
+        locale_variables=FrozenDict({tag: _freeze(v) for tag, v in values["locale_variables"].items()}),
+        qa_keep=qa["keep"],
+        qa_glossary=qa["glossary"],
+        qa_severity=FrozenDict({key: FrozenDict(levels) for key, levels in severity.items()}),
+        search=values["search"],
     )
-
-
-def _did_you_mean(word: str, candidates: Mapping[str, Any] | list[str]) -> str:
-    matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
-    return f"did you mean '{matches[0]}'?" if matches else ""
 
 
 def _merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -276,276 +309,248 @@ def _freeze(value: Any) -> Any:
     return value
 
 
-class _Checker:
-    """Collect every problem of one config file, each at its line."""
+class Locale(Option):
+    """A locale tag, written canonically (`de-DE`)."""
 
-    def __init__(self, document: YamlDocument) -> None:
-        self.document = document
-        self.problems: list[Diagnostic] = []
+    kind = "locale"
 
-    def fail(self, path: tuple[str | int, ...], code: str, message: str, hint: str = "") -> None:
-        self.problems.append(error(CONFIG_NAME, self.document.line(path), code, message, hint))
+    def validate(self, value: Any, place: Place, problems: Problems, earlier: Mapping[str, Any]) -> Any:
+        """Return the tag, or "" (reported) when it is not a known, canonical locale."""
+        return check_locale(value, place, problems)
 
-    def list_of(self, path: tuple[str | int, ...], value: Any) -> list[Any]:
-        if not isinstance(value, list):
-            self.fail(path, "config-type", f"'{path[-1]}' must be a list")
-            return []
-        return value
 
-    def mapping(self, path: tuple[str | int, ...], value: Any) -> dict[str, Any]:
-        if value is None:
-            return {}
-        if not isinstance(value, dict):
-            self.fail(path, "config-type", f"'{path[-1]}' must be a mapping")
-            return {}
-        return value
+def check_locale(tag: Any, place: Place, problems: Problems) -> str:
+    """Return a locale tag, or "" (reported) when it is not a known, canonical locale."""
+    if not isinstance(tag, str):
+        problems.fail(place, "config-locale", f"locale {tag!r} must be text such as 'de-DE'")
+        return ""
+    problem = locale_data.check_locale_tag(tag)
+    if problem:
+        message, hint = problem
+        problems.fail(place, "config-locale", message, hint)
+        return ""
+    return tag
 
-    def locale(self, path: tuple[str | int, ...], tag: Any) -> str:
-        if not isinstance(tag, str):
-            self.fail(path, "config-locale", f"locale {tag!r} must be text such as 'de-DE'")
-            return ""
-        problem = locale_data.check_locale_tag(tag)
-        if problem:
-            message, hint = problem
-            self.fail(path, "config-locale", message, hint)
-            return ""
-        return tag
 
-    def pseudo_locales(self, value: Any) -> list[str]:
-        tags = self.list_of(("pseudo_locales",), value)
+class LocaleList(Option):
+    """The locales the site is published in: the source locale among them, none twice."""
+
+    kind = "list of locales"
+
+    def validate(self, value: Any, place: Place, problems: Problems, earlier: Mapping[str, Any]) -> Any:
+        """Return the valid tags, in order; report bad, missing and repeated ones."""
+        tags = [
+            check_locale(tag, (*place, i), problems) for i, tag in enumerate(self.list(value or [], place, problems))
+        ]
+        source = earlier["source_locale"]
+        if source and tags and source not in tags:
+            problems.fail(place, "config-source-locale", f"locales must include the source locale {source}")
+        valid = [tag for tag in tags if tag]
+        if len(set(valid)) != len(valid):
+            problems.fail(place, "config-duplicate-locale", "a locale is listed twice")
+        return tuple(valid)
+
+
+class PseudoLocales(Option):
+    """Pseudo-locales that the build makes from the source text."""
+
+    kind = "list"
+
+    def validate(self, value: Any, place: Place, problems: Problems, earlier: Mapping[str, Any]) -> Any:
+        """Return the known pseudo-locales; report unknown ones."""
+        tags = self.list(value, place, problems)
+        known = list(locale_data.PSEUDO_LOCALES)
         for i, tag in enumerate(tags):
-            if tag not in locale_data.PSEUDO_LOCALES:
-                known = list(locale_data.PSEUDO_LOCALES)
-                self.fail(
-                    ("pseudo_locales", i),
-                    "config-locale",
-                    f"unknown pseudo-locale {tag!r}",
-                    _did_you_mean(str(tag), known) or f"choose from {', '.join(known)}",
-                )
-        return [tag for tag in tags if tag in locale_data.PSEUDO_LOCALES]
+            if tag not in known:
+                hint = did_you_mean(str(tag), known) or f"choose from {', '.join(known)}"
+                problems.fail((*place, i), "config-locale", f"unknown pseudo-locale {tag!r}", hint)
+        return tuple(tag for tag in tags if tag in known)
 
-    def variables(self, value: Any) -> dict[str, Any]:
-        variables = self.mapping(("variables",), value)
-        if "org" in variables:
-            self.fail(("variables", "org"), "config-reserved", "'org' is reserved for the organization state")
-        self._check_variable_values(("variables",), variables)
-        return variables
 
-    def _check_variable_values(self, path: tuple[str | int, ...], value: Any) -> None:
-        if isinstance(value, dict):
-            for key, item in value.items():
-                if not key.isidentifier():
-                    self.fail(
-                        (*path, key), "config-variable-name", f"variable name '{key}' must be a Python-style identifier"
-                    )
-                self._check_variable_values((*path, key), item)
-        elif isinstance(value, list):
-            for i, item in enumerate(value):
-                if isinstance(item, dict | list):
-                    self.fail((*path, i), "config-type", "list items of a variable must be plain values")
-        elif not isinstance(value, str | int | float | bool | dt.date) or value is None:
-            self.fail(path, "config-type", f"variable '{path[-1]}' has no value")
+class OrgSchema(Keyed):
+    """The organization state that conditions test: field name -> its settings (ORG_FIELD_SCHEMA)."""
 
-    def org(self, value: Any) -> tuple[OrgField, ...]:
-        fields: list[OrgField] = []
-        for name, spec in self.mapping(("org",), value).items():
-            path: tuple[str | int, ...] = ("org", name)
-            if not name.isidentifier():
-                self.fail(path, "config-org", f"org field name '{name}' must be an identifier")
-            spec = self.mapping(path, spec)
-            for key in spec:
-                if key not in ORG_FIELD_KEYS:
-                    self.fail(
-                        (*path, key),
-                        "config-unknown-key",
-                        f"unknown org field setting '{key}'",
-                        _did_you_mean(key, ORG_FIELD_KEYS),
-                    )
-            kind = spec.get("type")
-            if kind not in ORG_TYPES:
-                self.fail(
-                    path,
-                    "config-org",
-                    f"org field '{name}' needs a type: {', '.join(ORG_TYPES[:-1])} or {ORG_TYPES[-1]}",
-                    _did_you_mean(str(kind), list(ORG_TYPES)),
-                )
-                continue
-            choices = spec.get("enum", [])
-            if choices and (
-                kind != "string" or not all(isinstance(c, str) for c in self.list_of((*path, "enum"), choices))
-            ):
-                self.fail((*path, "enum"), "config-org", "enum is a list of text values of a string field")
-                choices = []
-            bounds = [spec.get(key) for key in ("minimum", "maximum")]
-            for key, bound in zip(("minimum", "maximum"), bounds, strict=True):
-                if bound is not None and (kind not in ("integer", "number") or not _is_number(bound)):
-                    self.fail((*path, key), "config-org", f"{key} is a number, for integer and number fields")
-            minimum, maximum = (bound if _is_number(bound) else None for bound in bounds)
-            fields.append(OrgField(name, kind, minimum, maximum, tuple(choices), str(spec.get("description", ""))))
-        return tuple(fields)
+    def validate(self, value: Any, place: Place, problems: Problems, earlier: Mapping[str, Any]) -> Any:
+        """Return the fields that have a valid type, as OrgFields."""
+        fields = super().validate(value, place, problems, earlier)
+        return tuple(
+            OrgField(name, spec["type"], spec["minimum"], spec["maximum"], spec["enum"], str(spec["description"]))
+            for name, spec in fields.items()
+            if spec["type"] is not None
+        )
 
-    def profiles(self, value: Any, org: tuple[OrgField, ...]) -> dict[str, dict[str, Any]]:
+    def check_key(self, key: Any, place: Place, problems: Problems, earlier: Mapping[str, Any]) -> bool:
+        """Report a field name that is not an identifier (the field is still checked)."""
+        if not str(key).isidentifier():
+            problems.fail(place, "config-org", f"org field name '{key}' must be an identifier")
+        return True
+
+
+class Profiles(Option):
+    """Named organization states: each sets every org field to a valid value."""
+
+    kind = "mapping"
+
+    def validate(self, value: Any, place: Place, problems: Problems, earlier: Mapping[str, Any]) -> Any:
+        """Return name -> org state; report unknown fields, bad values and fields left unset."""
+        by_name = {f.name: f for f in earlier["org"]}
         profiles = {}
-        by_name = {f.name: f for f in org}
-        for name, state in self.mapping(("profiles",), value).items():
-            state = self.mapping(("profiles", name), state)
+        for name, state in self.mapping(value, place, problems).items():
+            state = self.mapping(state, (*place, name), problems)
             for key, item in state.items():
-                path: tuple[str | int, ...] = ("profiles", name, key)
+                here = (*place, name, key)
                 org_field = by_name.get(key)
                 if org_field is None:
-                    self.fail(
-                        path,
-                        "config-profile",
-                        f"profile '{name}' sets '{key}', which is not an org field",
-                        _did_you_mean(key, list(by_name)),
-                    )
+                    message = f"profile '{name}' sets '{key}', which is not an org field"
+                    problems.fail(here, "config-profile", message, did_you_mean(key, list(by_name)))
                 elif (problem := check_org_value(org_field, item)) is not None:
-                    self.fail(path, "config-profile", f"profile '{name}': {problem}")
+                    problems.fail(here, "config-profile", f"profile '{name}': {problem}")
             for missing in sorted(set(by_name) - set(state)):
-                self.fail(("profiles", name), "config-profile", f"profile '{name}' does not set org field '{missing}'")
+                problems.fail((*place, name), "config-profile", f"profile '{name}' does not set org field '{missing}'")
             profiles[name] = state
         return profiles
 
-    def policies(self, value: Any, locales: tuple[str, ...]) -> dict[str, LocalePolicy]:
-        policies: dict[str, LocalePolicy] = {}
-        items = sorted(self.mapping(("policy",), value).items(), key=lambda item: item[0] != "default")
-        for name, spec in items:
-            path: tuple[str | int, ...] = ("policy", name)
-            if name != "default" and name not in locales:
-                self.fail(
-                    path,
-                    "config-policy",
-                    f"policy for '{name}', which is not in locales",
-                    _did_you_mean(name, ["default", *locales]),
-                )
-            spec = self.mapping(path, spec)
-            for key, item in spec.items():
-                choices = POLICY_KEYS.get(key)
-                if choices is None:
-                    self.fail(
-                        (*path, key),
-                        "config-unknown-key",
-                        f"unknown policy setting '{key}'",
-                        _did_you_mean(key, POLICY_KEYS),
-                    )
-                elif choices and item not in choices:
-                    self.fail((*path, key), "config-policy", f"'{key}' is one of: {', '.join(choices)}")
-                elif not choices and (not _is_number(item) or not 0 <= item <= 1):
-                    self.fail((*path, key), "config-policy", f"'{key}' is a share from 0 to 1, such as 0.8")
-            base = policies.get("default", LocalePolicy())
-            known = {key: item for key, item in spec.items() if key in POLICY_KEYS}
-            try:
-                policies[name] = replace(base, **known)
-            except TypeError:
-                continue
-        return policies
 
-    def qa(
-        self, value: Any, locales: tuple[str, ...]
-    ) -> tuple[tuple[str, ...], tuple[str, ...], dict[str, dict[str, str]]]:
-        from generator.checks import CHECK_IDS, ERROR, OFF, WARNING
+class DefaultProfile(Option):
+    """The profile shown without JavaScript or an org state; required once there are profiles."""
 
-        spec = self.mapping(("qa",), value)
-        for key in spec:
-            if key not in ("keep", "glossary", "severity", "locales"):
-                self.fail(
-                    ("qa", key),
-                    "config-unknown-key",
-                    f"unknown qa setting '{key}'",
-                    _did_you_mean(key, ["keep", "glossary", "severity", "locales"]),
-                )
-        terms = {}
-        for key in ("keep", "glossary"):
-            items = self.list_of(("qa", key), spec.get(key, []))
-            if not all(isinstance(item, str) and item for item in items):
-                self.fail(("qa", key), "config-type", f"qa.{key} is a list of terms")
-            terms[key] = tuple(str(item) for item in items)
-        severity = {
-            "default": self._severities(("qa", "severity"), spec.get("severity"), CHECK_IDS, (ERROR, WARNING, OFF))
-        }
-        for tag, local in self.mapping(("qa", "locales"), spec.get("locales")).items():
-            if tag not in locales:
-                self.fail(
-                    ("qa", "locales", tag),
-                    "config-locale",
-                    f"'{tag}' is not in locales",
-                    _did_you_mean(tag, list(locales)),
-                )
-            local = self.mapping(("qa", "locales", tag), local)
-            for key in local:
-                if key != "severity":
-                    self.fail(("qa", "locales", tag, key), "config-unknown-key", f"unknown qa setting '{key}'")
-            severity[tag] = self._severities(
-                ("qa", "locales", tag, "severity"), local.get("severity"), CHECK_IDS, (ERROR, WARNING, OFF)
-            )
-        return terms["keep"], terms["glossary"], severity
+    kind = "string"
 
-    def _severities(
-        self, path: tuple[str | int, ...], value: Any, checks: tuple[str, ...], levels: tuple[str, ...]
-    ) -> dict[str, str]:
-        result = {}
-        for check, level in self.mapping(path, value).items():
-            if check not in checks:
-                self.fail(
-                    (*path, check), "config-qa", f"no QA check called '{check}'", _did_you_mean(check, list(checks))
-                )
-            elif level not in levels:
-                self.fail((*path, check), "config-qa", f"severity is one of {', '.join(levels)}")
-            else:
-                result[check] = level
-        return result
-
-    def locale_variables(
-        self, value: Any, locales: tuple[str, ...], variables: dict[str, Any]
-    ) -> dict[str, dict[str, Any]]:
-        result = {}
-        for tag, values in self.mapping(("locale_variables",), value).items():
-            if tag not in locales:
-                self.fail(
-                    ("locale_variables", tag),
-                    "config-locale",
-                    f"'{tag}' is not in locales",
-                    _did_you_mean(tag, list(locales)),
-                )
-                continue
-            values = self.mapping(("locale_variables", tag), values)
-            self._check_override(("locale_variables", tag), values, variables)
-            result[tag] = values
-        return result
-
-    def _check_override(self, path: tuple[str | int, ...], values: dict[str, Any], base: Any) -> None:
-        """Check that a per-locale value replaces a site variable of the same kind (so every placeholder resolves)."""
-        for key, item in values.items():
-            here = (*path, key)
-            if not isinstance(base, dict) or key not in base:
-                self.fail(here, "config-variable", f"'{key}' is not a site variable; declare it under variables first")
-            elif isinstance(item, dict) != isinstance(base[key], dict):
-                self.fail(
-                    here,
-                    "config-variable",
-                    f"'{key}' must be {'a group' if isinstance(base[key], dict) else 'a value'} as in variables",
-                )
-            elif isinstance(item, dict):
-                self._check_override(here, item, base[key])
-
-    def default_profile(self, value: Any, profiles: dict[str, Any]) -> str | None:
+    def validate(self, value: Any, place: Place, problems: Problems, earlier: Mapping[str, Any]) -> Any:
+        """Return the profile's name; report a missing or unknown one."""
+        profiles = earlier["profiles"]
         if value is None:
             if profiles:
-                self.fail(("profiles",), "config-default-profile", "default_profile must name one of the profiles")
+                problems.fail(("profiles",), "config-default-profile", "default_profile must name one of the profiles")
             return None
         if value not in profiles:
-            self.fail(
-                ("default_profile",),
-                "config-default-profile",
-                f"no profile called {value!r}",
-                _did_you_mean(str(value), list(profiles)),
-            )
+            hint = did_you_mean(str(value), list(profiles))
+            problems.fail(place, "config-default-profile", f"no profile called {value!r}", hint)
             return None
         return str(value)
 
 
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+class Policies(Keyed):
+    """Per-locale policies (`default:` and `<locale>:`), each a group of POLICY_SCHEMA settings."""
+
+    def validate(self, value: Any, place: Place, problems: Problems, earlier: Mapping[str, Any]) -> Any:
+        """Return name -> LocalePolicy: a locale's settings over the default policy's, over the built-in one."""
+        given = self.mapping(value, place, problems)
+        super().validate(given, place, problems, earlier)  # reports every problem of every policy
+        policies: dict[str, LocalePolicy] = {}
+        for name, spec in sorted(given.items(), key=lambda item: item[0] != "default"):
+            known = {
+                key: item for key, item in (spec if isinstance(spec, dict) else {}).items() if key in _POLICY_DEFAULTS
+            }
+            policies[name] = replace(policies.get("default", LocalePolicy()), **known)
+        return policies
+
+    def check_key(self, key: Any, place: Place, problems: Problems, earlier: Mapping[str, Any]) -> bool:
+        """Report a policy for a locale that the site does not have (it is still checked)."""
+        locales = earlier["locales"]
+        if key != "default" and key not in locales:
+            message = f"policy for '{key}', which is not in locales"
+            problems.fail(place, "config-policy", message, did_you_mean(str(key), ["default", *locales]))
+        return True
+
+
+class LocaleVariables(Option):
+    """Per-locale values of site variables, each replacing a site variable of the same kind."""
+
+    kind = "mapping"
+
+    def validate(self, value: Any, place: Place, problems: Problems, earlier: Mapping[str, Any]) -> Any:
+        """Return locale -> its values; report unknown locales and values that replace nothing."""
+        result = {}
+        locales = earlier["locales"]
+        for tag, values in self.mapping(value, place, problems).items():
+            if tag not in locales:
+                hint = did_you_mean(tag, list(locales))
+                problems.fail((*place, tag), "config-locale", f"'{tag}' is not in locales", hint)
+                continue
+            values = self.mapping(values, (*place, tag), problems)
+            check_override((*place, tag), values, earlier["variables"], problems)
+            result[tag] = values
+        return result
+
+
+def check_override(place: Place, values: Mapping[str, Any], base: Any, problems: Problems) -> None:
+    """Check that a per-locale value replaces a site variable of the same kind (so every placeholder resolves)."""
+    for key, item in values.items():
+        here = (*place, key)
+        if not isinstance(base, dict) or key not in base:
+            problems.fail(here, "config-variable", f"'{key}' is not a site variable; declare it under variables first")
+        elif isinstance(item, dict) != isinstance(base[key], dict):
+            kind = "a group" if isinstance(base[key], dict) else "a value"
+            problems.fail(here, "config-variable", f"'{key}' must be {kind} as in variables")
+        elif isinstance(item, dict):
+            check_override(here, item, base[key], problems)
+
+
+class Severities(Option):
+    """QA check name -> error, warning or off."""
+
+    kind = "mapping"
+
+    def validate(self, value: Any, place: Place, problems: Problems, earlier: Mapping[str, Any]) -> Any:
+        """Return the valid severities; report unknown checks and levels."""
+        from generator.checks import CHECK_IDS, ERROR, OFF, WARNING  # the checks' names, without the checks
+
+        levels = (ERROR, WARNING, OFF)
+        result = {}
+        for check, level in self.mapping(value, place, problems).items():
+            level = OFF if level is False else level  # YAML reads a bare `off` as false
+            if check not in CHECK_IDS:
+                hint = did_you_mean(check, list(CHECK_IDS))
+                problems.fail((*place, check), "config-qa", f"no QA check called '{check}'", hint)
+            elif level not in levels:
+                problems.fail((*place, check), "config-qa", f"severity is one of {', '.join(levels)}")
+            else:
+                result[check] = level
+        return result
+
+
+class QaLocales(Keyed):
+    """Per-locale QA settings (LOCALE_QA_SCHEMA)."""
+
+    def check_key(self, key: Any, place: Place, problems: Problems, earlier: Mapping[str, Any]) -> bool:
+        """Report a locale that the site does not have (its settings are still checked)."""
+        locales = earlier["locales"]
+        if key not in locales:
+            problems.fail(place, "config-locale", f"'{key}' is not in locales", did_you_mean(str(key), list(locales)))
+        return True
+
+
+LOCALE_QA_SCHEMA: tuple[Option, ...] = (
+    Severities("severity", {}, "check name -> error, warning or off, for this locale (over `qa.severity`)"),
+)
+
+QA_SCHEMA: tuple[Option, ...] = (
+    Terms("keep", [], "terms that may stay untranslated (product names)", "qa.keep"),
+    Terms("glossary", [], "do-not-translate terms: a translation must keep each one its source has", "qa.glossary"),
+    Severities("severity", {}, "check name -> error, warning or off, for every locale"),
+    QaLocales("locales", "per-locale QA settings: `<locale>: {severity: …}`", LOCALE_QA_SCHEMA, "qa"),
+)
+
+SCHEMA: tuple[Option, ...] = (
+    Locale("source_locale", "en-US", "Locale the articles in content/ are written in."),
+    LocaleList("locales", None, "Every locale the site is published in, source first.", required=True),
+    PseudoLocales("pseudo_locales", [], "Pseudo-locales generated at build time: qps-ploc, qps-plocm."),
+    Text("site_name", "Help Center", "Site name shown in every page header (a theme UI string)."),
+    Text("site_url", "", "Absolute URL the site is published at; used in sitemap.xml and hreflang."),
+    Variables("variables", {}, "Site variables for {{ placeholders }} and conditions; may nest."),
+    OrgSchema(
+        "org", "The organization-state schema that conditions may test (org.<field>).", ORG_FIELD_SCHEMA, "org field"
+    ),
+    Profiles("profiles", {}, "Named organization states for previews and --profile builds."),
+    DefaultProfile("default_profile", None, "Profile whose branches show without JavaScript or org state."),
+    Policies(
+        "policy", "What the build shows per locale: `default:` and `<locale>:` policies.", POLICY_SCHEMA, "policy"
+    ),
+    LocaleVariables("locale_variables", {}, "Per-locale values of site variables: `<locale>: {links: {…}}`."),
+    Group("qa", "Translation QA: `keep`, `glossary`, `severity` and per-locale `locales`.", QA_SCHEMA, "qa"),
+    Boolean("search", True, "Build a Pagefind search index of every locale into the site."),
+)
 
 
 def check_org_value(org_field: OrgField, value: Any) -> str | None:
@@ -558,7 +563,7 @@ def check_org_value(org_field: OrgField, value: Any) -> str | None:
         if org_field.choices and value not in org_field.choices:
             return f"'{org_field.name}' must be one of {', '.join(org_field.choices)}"
         return None
-    if not _is_number(value) or (org_field.type == "integer" and not isinstance(value, int)):
+    if not is_number(value) or (org_field.type == "integer" and not isinstance(value, int)):
         return f"'{org_field.name}' must be {'a whole number' if org_field.type == 'integer' else 'a number'}"
     if org_field.minimum is not None and value < org_field.minimum:
         return f"'{org_field.name}' must be at least {org_field.minimum}"
@@ -568,9 +573,6 @@ def check_org_value(org_field: OrgField, value: Any) -> str | None:
 
 
 def describe_schema() -> str:
-    """Return the schema as a Markdown table, for the docs and `helpgen --help`."""
+    """Return the schema, nested settings included, as a Markdown table for the docs."""
     rows = ["| setting | type | default | meaning |", "| --- | --- | --- | --- |"]
-    for option in SCHEMA:
-        default = "required" if option.required else f"`{option.default!r}`"
-        rows.append(f"| `{option.name}` | {option.kind} | {default} | {option.description} |")
-    return "\n".join(rows)
+    return "\n".join(rows + describe_options(SCHEMA))

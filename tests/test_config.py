@@ -45,3 +45,20 @@ def test_schema_table_lists_every_setting() -> None:
     table = describe_schema()
     for name in ("source_locale", "locales", "pseudo_locales", "variables", "org", "profiles", "default_profile"):
         assert f"`{name}`" in table
+
+
+def test_nested_settings_take_their_defaults_from_the_schema_and_a_locale_policy_builds_on_the_default(
+    tmp_path: Path,
+) -> None:
+    from generator.config import POLICY_SCHEMA, LocalePolicy
+
+    (tmp_path / "helpgen.yaml").write_text(
+        "locales: [en-US, de-DE, fr-FR]\n"
+        "policy:\n  default: {fuzzy: translation}\n  de-DE: {min_completeness: 0.5}\n"
+        "qa:\n  severity: {numbers: off}\n"
+    )
+    config = read_config(tmp_path)
+    assert {option.name: option.default for option in POLICY_SCHEMA} == vars(LocalePolicy())
+    assert config.policy("de-DE") == LocalePolicy(fuzzy="translation", machine="translation", min_completeness=0.5)
+    assert config.policy("fr-FR") == LocalePolicy(fuzzy="translation")
+    assert config.severities("de-DE")["numbers"] == "off", "YAML's bare off (false) means off"
