@@ -1,11 +1,13 @@
-"""The plain data that flows between the stages of a build.
+"""The plain data that flows between the stages of a build (docs/architecture.md follows one segment).
 
-read_config ─► Config
-read_articles ─► Article (block tokens parsed once, segments, conditions checked)
-read_catalogs ─► Catalog (one per article and locale)
-localize_article ─► LocalizedArticle (the text of every segment in one locale)
-render_page ─► Page (bytes for one output path)
-write_site
+    helpgen.yaml      ─ config.read_config ──────────────► Config
+    content/x.md      ─ content.articles.read_article ────► Article (block tokens parsed once, Segments)
+    locales/L/x.po    ─ l10n.catalogs.read_catalog ───────► Catalog of CatalogEntry
+    Article + Catalog ─ l10n.translate.localize_article ──► LocalizedArticle (each segment's text in L)
+    LocalizedArticle  ─ build.page.render_page ───────────► Page (the bytes of one output path)
+    Page              ─ build.writer.write_page ──────────► site/l/x/index.html
+
+Diagnostics (`report.Diagnostic`) travel beside them, never printed from inside a stage.
 """
 
 from __future__ import annotations

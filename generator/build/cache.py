@@ -1,17 +1,17 @@
-"""The build cache: content-addressed, in `.helpgen-cache/` of the project, safe to delete.
+"""The build cache: in `.helpgen-cache/` of the project (the preview's in `preview/` below it), safe to delete.
 
-Two kinds of entries, each named by the hash of everything that went into it:
+It keeps two things between builds:
 
-- an *article* entry (`articles/<hash>`): an article parsed and localized in every locale built,
-  keyed by helpgen's own code, the config, the article's bytes and its catalogs' bytes;
-- a *page* entry (`pages/<hash>`): the bytes of one page, keyed by its article entry, the
-  locale, the theme (templates and UI strings) and every fact of the rest of the site that the
-  page shows (titles in its navigation, its neighbours, the locales it is published in, the
-  anchors and files its links point to).
+- the *summaries* (`state/…/summaries`): for every article, the key of its inputs (helpgen's own
+  code, the config, the article's bytes, its catalogs' and snippets' bytes) with what the rest of
+  the site needs to know of it (`site.Summary`) and its diagnostics; an article whose key is
+  unchanged is not parsed again unless one of its pages must be rendered;
+- the *manifest* (`manifest.json`, `incremental.Manifest`): what the last build wrote into its
+  site, page by page, each with the key of everything the page shows.
 
-A changed input changes a key, so an entry is never stale; entries are written to a temporary
-name and renamed, so none is ever half written. `manifest.json` remembers which page entry
-each output file of the last build came from, so that a build that changes nothing writes nothing.
+A changed input changes a key, so nothing is ever taken for current when it is not; entries are
+written to a temporary name and renamed, so none is ever half written. While a build updates the
+site in place, `manifest.updating` says the manifest may no longer describe the site.
 """
 
 from __future__ import annotations

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import MutableMapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from generator.config import Config
@@ -194,21 +195,14 @@ def expand_includes(
     source_file: str,
     body_line: int,
     chain: tuple[str, ...],
-    budget: list[int] | None = None,
+    expansion: Expansion | None = None,
 ) -> tuple[list[Any], list[Diagnostic]]:
     """Replace every `{% include "name.md" %}` by the snippet's blocks; return them and the problems.
 
-    `budget` counts down the blocks an article may still take in through all its includes, so
-    that an include bomb stops at once instead of being expanded first.
+    The `expansion` counts down the blocks an article may still take in through all its includes,
+    so that an include bomb stops at once instead of being expanded first.
     """
-    top = budget is None
-    budget = budget if budget is not None else [MAX_BLOCK_TOKENS]
-    try:
-        return _expand(config, tokens, env, source_file, body_line, chain, budget)
-    finally:
-        if top:
-            for key in [key for key in _parsed_snippets if key[0] == id(budget)]:
-                del _parsed_snippets[key]
+    return _expand(config, tokens, env, source_file, body_line, chain, expansion or Expansion())
 
 
 def _expand(
@@ -218,7 +212,7 @@ def _expand(
     source_file: str,
     body_line: int,
     chain: tuple[str, ...],
-    budget: list[int],
+    expansion: Expansion,
 ) -> tuple[list[Any], list[Diagnostic]]:
     result: list[Any] = []
     problems: list[Diagnostic] = []
@@ -228,10 +222,10 @@ def _expand(
             continue
         line = token.meta.get("line") or body_line + token.map[0]
         try:
-            result.extend(include_snippet(config, token.info, env, chain, budget))
+            result.extend(include_snippet(config, token.info, env, chain, expansion))
         except ContentError as exc:
             problems.extend(exc.diagnostics)
-            if budget[0] < 0:
+            if expansion.budget < 0:
                 problems.append(
                     error(
                         source_file,
@@ -245,12 +239,17 @@ def _expand(
     return result, problems
 
 
-#: Snippets already parsed during one article's expansion (keyed by the expansion's budget), parsed once.
-_parsed_snippets: dict[tuple[int, str], tuple[list[Any], MutableMapping[str, Any], list[Segment]]] = {}
+@dataclass
+class Expansion:
+    """One article's expansion of its includes: the blocks it may still take in, the snippets parsed so far."""
+
+    budget: int = MAX_BLOCK_TOKENS
+    #: snippet path -> (block tokens, env, segments): each snippet is parsed once per article.
+    parsed: dict[str, tuple[list[Any], MutableMapping[str, Any], list[Segment]]] = field(default_factory=dict)
 
 
 def include_snippet(
-    config: Config, argument: str, env: MutableMapping[str, Any], chain: tuple[str, ...], budget: list[int]
+    config: Config, argument: str, env: MutableMapping[str, Any], chain: tuple[str, ...], expansion: Expansion
 ) -> list[Any]:
     """Return the checked block tokens of the snippet named by an include tag's argument."""
     match = _INCLUDE.match(argument)
@@ -266,14 +265,14 @@ def include_snippet(
     file = config.content_dir / path
     if not file.is_file():
         raise ContentError([error(f"content/{path}", 0, "include-missing", f"no snippet content/{path}")])
-    parsed = _parsed_snippets.get((id(budget), path))
+    parsed = expansion.parsed.get(path)
     if parsed is None:
-        parsed = parse_snippet(config, path, file.read_bytes(), chain, budget)
-        _parsed_snippets[(id(budget), path)] = parsed
+        parsed = parse_snippet(config, path, file.read_bytes(), chain, expansion)
+        expansion.parsed[path] = parsed
     tokens = [token.copy(meta=dict(token.meta), attrs=dict(token.attrs)) for token in parsed[0]]
     snippet_env = parsed[1]
-    budget[0] -= len(tokens)
-    if budget[0] < 0:
+    expansion.budget -= len(tokens)
+    if expansion.budget < 0:
         raise ContentError([])
     for label, reference in snippet_env.get("references", {}).items():
         env.setdefault("references", {}).setdefault(label, reference)
@@ -281,7 +280,7 @@ def include_snippet(
 
 
 def parse_snippet(
-    config: Config, path: str, data: bytes, chain: tuple[str, ...] = (), budget: list[int] | None = None
+    config: Config, path: str, data: bytes, chain: tuple[str, ...] = (), expansion: Expansion | None = None
 ) -> tuple[list[Any], MutableMapping[str, Any], list[Segment]]:
     """Parse and check a snippet; return its block tokens (marked with their file and line), env and segments."""
     source_file = f"content/{path}"
@@ -290,8 +289,8 @@ def parse_snippet(
     if text.startswith("---\n"):  # a snippet may have front matter; it is not shown
         _, body, body_line = split_front_matter(text, source_file)
     tokens, env = parse_blocks(body)
-    tokens, problems = expand_includes(config, tokens, env, source_file, body_line, (*chain, path), budget)
-    if budget is not None and budget[0] < 0:
+    tokens, problems = expand_includes(config, tokens, env, source_file, body_line, (*chain, path), expansion)
+    if expansion is not None and expansion.budget < 0:
         raise ContentError(problems)
     problems += _check_body(config, [t for t in tokens if "source" not in t.meta], body_line, source_file)
     if problems:
