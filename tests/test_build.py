@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, run_helpgen
+from tests.conftest import REPO, article, run_helpgen
 
 LOCALES = {"en-us": "en-US", "zh-cn": "zh-CN", "de-de": "de-DE", "qps-ploc": "qps-ploc", "qps-plocm": "qps-plocm"}
 ARTICLES = sorted(p.stem for p in (REPO / "content").glob("*.md"))
@@ -309,3 +309,55 @@ def test_ui_strings_read_the_same_whether_looked_up_once_or_on_every_page(make_s
     )
     folded = environment.from_string('{{ _("Skip to content") }}|{{ _("Skip to content", n=1) }}').render()
     assert folded == "Zum &lt;100%&gt;|Zum &lt;100%&gt;"  # folded, and the call it replaces
+
+
+BROKEN_THEME = """\
+msgid ""
+msgstr ""
+"Language: de_DE\\n"
+
+msgid "Skip to content"
+msgstr "Zu 100% zum Inhalt"
+
+msgid "This article is not available in %(language)s yet and is shown in the original language."
+msgstr "Dieser Artikel ist noch nicht auf %(langauge)s verfügbar."
+
+msgid "All articles"
+msgstr "Alle Artikel"
+"""
+
+
+def test_a_theme_translation_with_a_stray_percent_or_a_misspelled_name_shows_the_source_and_says_where(
+    make_site: Callable[..., Path],
+) -> None:
+    catalog = BROKEN_THEME
+    project = make_site({"content/a.md": article("A", "Hi.\n"), "locales/de-DE/_theme.po": catalog})
+    result = run_helpgen("build", "--project", project)
+    assert result.code == 1, result.err
+    stray = "locales/de-DE/_theme.po:5: error[format]: a '%' that is not a placeholder: write %% for a percent sign"
+    misspelled = (
+        "locales/de-DE/_theme.po:8: error[format]: the translation has %(langauge)s where its source has %(language)s"
+    )
+    assert stray in result.err and misspelled in result.err
+    page = (project / "site/de-de/a/index.html").read_text(encoding="utf-8")
+    assert "Skip to content" in page and "Zu 100%" not in page, "the source string shows instead"
+    assert "Alle Artikel" in page, "the other translations still show"
+    checked = run_helpgen("check", "--project", project)
+    assert checked.code == 1
+    assert stray in checked.out and misspelled in checked.out
+
+
+def test_a_theme_catalog_with_a_syntax_error_is_reported_by_check_and_build_and_every_page_is_built(
+    make_site: Callable[..., Path],
+) -> None:
+    broken = 'msgid "Skip to content"\nmsgstr "Zum Inhalt\n'
+    project = make_site({"content/a.md": article("A", "Hi.\n"), "locales/de-DE/_theme.po": broken})
+    result = run_helpgen("build", "--project", project)
+    where = "locales/de-DE/_theme.po:2: error[catalog-syntax]: invalid PO file: string is not closed"
+    assert where in result.err
+    assert (project / "site/de-de/a/index.html").is_file() and (project / "site/en-us/a/index.html").is_file()
+    checked = run_helpgen("check", "--project", project, "--format", "json")
+    assert checked.code == 1
+    assert '"catalog_errors"' in checked.out and '"line": 2' in checked.out
+    text = run_helpgen("check", "--project", project)
+    assert where in text.out and "1 errors" in text.out

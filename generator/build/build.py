@@ -368,11 +368,9 @@ def resolve_profile(config: Config, profile: str | None) -> Mapping[str, Any] | 
 
 def read_theme_catalog_reported(config: Config, locale: LocaleInfo, report: Report) -> Catalog | None:
     """Return the theme's UI strings in `locale`; a broken catalog is reported and ignored."""
-    try:
-        return read_theme_catalog(config, locale)
-    except ContentError as exc:
-        report.extend(exc.diagnostics)
-        return None
+    catalog, problems = read_theme_catalog(config, locale)
+    report.extend(problems)
+    return catalog
 
 
 def make_site(

@@ -243,10 +243,8 @@ class Shard:
     def theme_catalog(self, locale: LocaleInfo) -> Catalog | None:
         """Return a locale's theme catalog, read once."""
         if locale.tag not in self.theme_catalogs:
-            try:  # its problems are reported once, by the main process
-                self.theme_catalogs[locale.tag] = read_theme_catalog(self.config, locale)
-            except ContentError:
-                self.theme_catalogs[locale.tag] = None
+            # its problems are reported once, by the main process
+            self.theme_catalogs[locale.tag] = read_theme_catalog(self.config, locale)[0]
         return self.theme_catalogs[locale.tag]
 
 

@@ -202,18 +202,7 @@ def expand_includes(
     The `expansion` counts down the blocks an article may still take in through all its includes,
     so that an include bomb stops at once instead of being expanded first.
     """
-    return _expand(config, tokens, env, source_file, body_line, chain, expansion or Expansion())
-
-
-def _expand(
-    config: Config,
-    tokens: list[Any],
-    env: MutableMapping[str, Any],
-    source_file: str,
-    body_line: int,
-    chain: tuple[str, ...],
-    expansion: Expansion,
-) -> tuple[list[Any], list[Diagnostic]]:
+    expansion = expansion or Expansion()
     result: list[Any] = []
     problems: list[Diagnostic] = []
     for token in tokens:

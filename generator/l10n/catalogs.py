@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from generator.config import Config
 from generator.locales import PSEUDO_LOCALES, LocaleInfo, form_order
 from generator.model import HUMAN, MACHINE, MEMORY, Catalog, CatalogEntry
-from generator.report import ContentError, error
+from generator.report import ContentError, Diagnostic, error
 
 if TYPE_CHECKING:
     from babel import Locale
@@ -200,11 +200,68 @@ def read_article_catalog(config: Config, content_path: str, locale: LocaleInfo) 
     return read_catalog(config, locale.tag, catalog_path(locale.tag, content_path))
 
 
-def read_theme_catalog(config: Config, locale: LocaleInfo) -> Catalog | None:
-    """Return the theme's UI strings in `locale`; None for the source and pseudo-locales."""
+def read_theme_catalog(config: Config, locale: LocaleInfo) -> tuple[Catalog | None, list[Diagnostic]]:
+    """Return the theme's usable UI strings in `locale` (None for the source and pseudo-locales), and its problems.
+
+    A catalog that cannot be read is a problem and gives no strings; a translation whose format
+    placeholders do not match its source's is a problem and left out, so the source string shows
+    (the theme formats every string: a stray `%` or a misspelled `%(name)s` would stop the page).
+    """
     if locale.is_pseudo or locale.tag == config.source_locale:
-        return None
-    return read_catalog(config, locale.tag, theme_catalog_path(locale.tag))
+        return None, []
+    try:
+        catalog = read_catalog(config, locale.tag, theme_catalog_path(locale.tag))
+    except ContentError as exc:
+        return None, list(exc.diagnostics)
+    problems = format_problems(catalog)
+    if not problems:
+        return catalog, []
+    bad = {msgid for msgid, _ in problems}
+    entries = {msgid: entry for msgid, entry in catalog.entries.items() if msgid not in bad}
+    return Catalog(catalog.locale, catalog.path, entries), [diagnostic for _, diagnostic in problems]
+
+
+#: A printf-style conversion as Python's `%` operator reads it: `%s`, `%(name)s`, `%5.2f`, `%%`.
+_CONVERSION = re.compile(r"%(?:\((\w+)\))?[-#0 +]*(?:\d+|\*)?(?:\.(?:\d+|\*))?[diouxXeEfFgGcrsa%]")
+
+
+def format_problem(msgid: str, msgstr: str) -> str | None:
+    """Return what is wrong with a translation's `%` placeholders (python-format), or None when they match.
+
+    >>> format_problem("%(count)s pages", "%(count)s Seiten") is None
+    True
+    >>> format_problem("%(count)s pages", "%(cuont)s Seiten")
+    'the translation has %(cuont)s where its source has %(count)s'
+    >>> format_problem("Search", "100% sicher")
+    "a '%' that is not a placeholder: write %% for a percent sign"
+    """
+    names = {name for name in _CONVERSION.findall(msgid) if name}
+    theirs = {name for name in _CONVERSION.findall(msgstr) if name}
+    if theirs != names:
+        found = ", ".join(f"%({n})s" for n in sorted(theirs - names)) or "no placeholder"
+        wanted = ", ".join(f"%({n})s" for n in sorted(names - theirs)) or "none"
+        return f"the translation has {found} where its source has {wanted}"
+    if "%" in _CONVERSION.sub("", msgstr) or _unnamed(msgstr) != _unnamed(msgid):
+        return "a '%' that is not a placeholder: write %% for a percent sign"
+    return None
+
+
+def _unnamed(text: str) -> int:
+    """Return how many conversions without a name (`%s`, `% s`) a text has, `%%` aside."""
+    return sum(1 for match in _CONVERSION.finditer(text) if not match.group(1) and match.group(0) != "%%")
+
+
+def format_problems(catalog: Catalog) -> list[tuple[str, Diagnostic]]:
+    """Return (msgid, diagnostic) for every translation of a catalog whose `%` placeholders do not match."""
+    found = []
+    for msgid, entry in catalog.entries.items():
+        for text in (entry.msgstr, *entry.msgstr_plural[1:]):
+            problem = format_problem(msgid, text) if text else None
+            if problem:
+                hint = "the source string is shown until the translation is fixed"
+                found.append((msgid, error(catalog.path, entry.line, "format", problem, hint)))
+                break
+    return found
 
 
 def theme_catalog_path(locale: str) -> str:

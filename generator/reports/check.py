@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from generator.checks import ERROR, OFF
 from generator.config import Config
 from generator.content.paths import iter_files
-from generator.l10n.catalogs import catalog_path, read_catalog
+from generator.l10n.catalogs import catalog_path, read_catalog, read_theme_catalog
 from generator.l10n.qa import CHECKS, LENGTH, Finding, Pair, Settings, length_outliers, run_checks
 from generator.locales import locale_info
 from generator.model import CatalogEntry
@@ -34,6 +35,8 @@ class CheckResult:
     """What `helpgen check` found."""
 
     problems: list[Problem] = field(default_factory=list)
+    #: Catalogs that cannot be read, and theme strings whose format does not match their source.
+    catalog_errors: list[Diagnostic] = field(default_factory=list)
     report: Report = field(default_factory=Report)
     entries: int = 0
 
@@ -69,7 +72,7 @@ def check_project(config: Config, locales: tuple[str, ...] = ()) -> CheckResult:
             try:
                 catalog = read_catalog(config, locale, relative)
             except ContentError as exc:
-                result.report.extend(exc.diagnostics)
+                add_catalog_errors(result, exc.diagnostics)
                 continue
             for entry in catalog.entries.values():
                 pairs = entry_pairs(entry, locale, config)
@@ -81,6 +84,7 @@ def check_project(config: Config, locales: tuple[str, ...] = ()) -> CheckResult:
                     if source_length >= MIN_LENGTH_FOR_RATIO and LENGTH.id not in entry.ignored:
                         ratios[(relative, entry.line)] = len(pair.translation) / source_length
                         owners[(relative, entry.line)] = (entry, relative)
+        add_catalog_errors(result, read_theme_catalog(config, locale_info(locale, config.source_locale))[1])
         severity = severities.get(LENGTH.id, LENGTH.severity)
         if severity != OFF:
             for key in sorted(length_outliers(ratios)):
@@ -92,12 +96,30 @@ def check_project(config: Config, locales: tuple[str, ...] = ()) -> CheckResult:
     return result
 
 
+def add_catalog_errors(result: CheckResult, diagnostics: Iterable[Diagnostic]) -> None:
+    """Record problems of whole catalogs (syntax) or of theme strings (format), which are not QA findings."""
+    for diagnostic in diagnostics:
+        result.catalog_errors.append(diagnostic)
+        result.report.add(diagnostic)
+
+
 def add(result: CheckResult, relative: str, entry: CatalogEntry, locale: str, severity: str, finding: Finding) -> None:
     """Record one finding at its catalog entry."""
     diagnostic = Diagnostic(relative, entry.line, severity, finding.check, finding.message, finding.fix)
     sxs = tuple(i for comment in entry.comments if comment.startswith("sxs: ") for i in comment[5:].split())
     result.problems.append(Problem(diagnostic, locale, entry.msgid, entry.msgstr, sxs))
     result.report.add(diagnostic)
+
+
+def _diagnostic_json(diagnostic: Diagnostic) -> dict[str, object]:
+    return {
+        "file": diagnostic.path,
+        "line": diagnostic.line,
+        "severity": diagnostic.severity,
+        "check": diagnostic.code,
+        "message": diagnostic.message,
+        "fix": diagnostic.hint,
+    }
 
 
 def format_check(result: CheckResult, kind: str) -> str:
@@ -108,6 +130,11 @@ def format_check(result: CheckResult, kind: str) -> str:
             json.dumps(
                 {
                     "entries": result.entries,
+                    **(
+                        {"catalog_errors": [_diagnostic_json(d) for d in sorted(result.catalog_errors)]}
+                        if result.catalog_errors
+                        else {}
+                    ),
                     "checks": [
                         {"id": c.id, "severity": c.severity, "description": c.description} for c in (*CHECKS, LENGTH)
                     ],
@@ -132,7 +159,7 @@ def format_check(result: CheckResult, kind: str) -> str:
             )
             + "\n"
         )
-    lines = [p.diagnostic.format() for p in problems]
-    errors = sum(p.diagnostic.severity == ERROR for p in problems)
+    lines = [d.format() for d in sorted(result.catalog_errors)] + [p.diagnostic.format() for p in problems]
+    errors = sum(p.diagnostic.severity == ERROR for p in problems) + len(result.catalog_errors)
     lines.append(f"helpgen: {result.entries} translations checked; {errors} errors, {len(problems) - errors} warnings")
     return "\n".join(lines) + "\n"

@@ -244,10 +244,7 @@ def render_variants(report: VariantReport, config: Config, path: str, locale_tag
     snippets = {s.source: read_article_catalog(config, s.source, locale) for s in article.segments if s.source}
     catalog = read_article_catalog(config, path, locale)
     item = localize_article(article, translation_for(config, locale), catalog, snippets)
-    try:
-        theme_catalog = read_theme_catalog(config, locale)
-    except ContentError:  # a broken theme catalog is the build's to report: the alert titles stay English
-        theme_catalog = None
+    theme_catalog, _ = read_theme_catalog(config, locale)  # its problems are the build's and check's to report
     context = RenderContext(alert_titles=Theme(config, locale, theme_catalog).alert_titles())
     report.locale = locale_tag
     for variant in report.variants:
