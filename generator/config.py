@@ -422,6 +422,12 @@ class DefaultProfile(Option):
         if value is None:
             if profiles:
                 problems.fail(("profiles",), "config-default-profile", "default_profile must name one of the profiles")
+            elif earlier["org"]:  # a page without JavaScript or an org state shows the default profile's branches
+                example = ", ".join(f"{field.name}: …" for field in earlier["org"])
+                hint = f"add `profiles: {{typical: {{{example}}}}}` and `default_profile: typical`"
+                problems.fail(
+                    ("org",), "config-default-profile", "org fields need profiles and a default_profile", hint
+                )
             return None
         if value not in profiles:
             hint = did_you_mean(str(value), list(profiles))

@@ -119,3 +119,18 @@ def test_an_index_that_cannot_be_cleaned_up_is_made_afresh_and_swapped_in(
     assert run_helpgen("build", "--project", project, "--no-cache", "--out", tmp_path / "fresh").code == 0
     assert tree_digest(project / "site/_pagefind") == tree_digest(tmp_path / "fresh/_pagefind")
     assert sorted(p.name for p in project.iterdir() if p.name.startswith(".site")) == [], "nothing left beside it"
+
+
+def test_an_entry_file_that_pagefind_left_empty_is_an_error_of_the_index_not_a_crash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator.build import search
+
+    monkeypatch.setattr(search, "ENTRY_WAIT_SECONDS", 0.2)
+    entry = tmp_path / "pagefind-entry.json"
+    entry.write_text("")
+    [problem] = search._sort_entry(entry)
+    assert problem.format().startswith("site: error[search]: Pagefind wrote no readable pagefind-entry.json")
+    entry.write_text('{"version": "1", "languages": {"zh-cn": {}, "de-de": {}}}')
+    assert search._sort_entry(entry) == []
+    assert entry.read_text() == '{"languages":{"de-de":{},"zh-cn":{}},"version":"1"}'

@@ -73,12 +73,13 @@ def parse_sxs(text: str, path: str, display: str) -> SxsFile:
     front_text, body, body_line = "", text, 1
     front = _FRONT.match(text)
     if front:
+        # A front matter is never imported as body text, readable or not: it would be published (#16).
+        body, body_line = text[front.end() :], text.count("\n", 0, front.end()) + 1
         try:
             loaded = yaml.safe_load(front.group(1))
             if not isinstance(loaded, dict):
                 raise yaml.YAMLError("front matter is not a mapping of fields")
             meta, front_text = loaded, front.group(1)
-            body, body_line = text[front.end() :], text.count("\n", 0, front.end()) + 1
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = 2 + (mark.line if mark else 0)
@@ -87,7 +88,8 @@ def parse_sxs(text: str, path: str, display: str) -> SxsFile:
                     display,
                     line,
                     "sxs-front-matter",
-                    f"front matter is not valid YAML ({_first_line(exc)}); it is imported as part of the body",
+                    f"front matter is not valid YAML ({_first_line(exc)}); it is left out",
+                    "the title comes from the first heading; fix the file and import it again to keep its fields",
                 )
             )
     source, spans = _split_spans(body, body_line, display, problems)

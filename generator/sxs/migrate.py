@@ -13,6 +13,7 @@ from generator.build.progress import Progress
 from generator.config import CONFIG_NAME, Config, read_config
 from generator.content.articles import parse_article
 from generator.content.paths import check_relative_path, iter_files
+from generator.content.segment import plain_text
 from generator.l10n.catalogs import CatalogMessage, catalog_path, write_catalog
 from generator.l10n.extract import article_messages
 from generator.l10n.merge import merge_messages
@@ -161,8 +162,8 @@ def _source_title(sxs: bilingual.SxsFile, article: Article | None, path: str, di
         headings = [(t.tag, t) for t in article.tokens if t.type == "heading_open"]
         for _tag, opening in sorted(headings, key=lambda item: item[0] != "h1"):  # the first h1, else any heading
             inline = article.tokens[article.tokens.index(opening) + 1]
-            if inline.meta.get("msgid"):
-                return str(inline.meta["msgid"])
+            if inline.meta.get("msgid"):  # as plain text: a title is shown in <title>, indexes and search
+                return plain_text(str(inline.meta["msgid"]))
     if path.startswith(SNIPPETS):
         return bilingual.guess_title(path)  # a snippet's title is never shown
     report.add(
@@ -199,7 +200,7 @@ def locale_messages(
         messages: list[CatalogMessage] = []
     else:
         found, pending = bilingual.assign_spans(article, sxs.spans)
-        messages = bilingual.catalog_messages(article, found, translation_type)
+        messages = title_from_heading(article, bilingual.catalog_messages(article, found, translation_type))
     for span in pending:
         report.add(
             warning(
@@ -218,6 +219,23 @@ def locale_messages(
             )
         )
     return messages
+
+
+def title_from_heading(article: Article, messages: list[CatalogMessage]) -> list[CatalogMessage]:
+    """Return the messages with the title translated as plain text where it was taken from a heading with markup.
+
+    The title `Cancel Power BI` comes from the heading `Cancel **Power BI**`; its translation is the
+    heading's, less the markup.
+    """
+    title = next((m for m in messages if m.msgid == article.title), None)
+    if title is None or title.msgstr:
+        return messages
+    heading = next((m for m in messages if m.msgstr and plain_text(m.msgid) == article.title), None)
+    if heading is None:
+        return messages
+    origin = tuple(c for c in heading.user_comments if c.startswith("origin:"))  # machine-made, if the heading was
+    translated = replace(title, msgstr=plain_text(heading.msgstr), user_comments=(*title.user_comments, *origin))
+    return [translated if message is title else message for message in messages]
 
 
 def _difference(path: str, current: str, imported: str, locale: str) -> Diagnostic:
