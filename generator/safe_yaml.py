@@ -51,6 +51,7 @@ def load_yaml(text: str, filename: str, first_line: int = 1) -> YamlDocument:
 def load_with_libyaml(text: str, filename: str, first_line: int = 1) -> YamlDocument:
     """Parse one YAML document with libyaml (`load_yaml` takes a shortcut for the simplest)."""
     loader = _Loader(text)
+    loader.hg_budget = [MAX_YAML_NODES]  # type: ignore[attr-defined]
     try:
         node = loader.get_single_node()
         lines: dict[Path, int] = {}
@@ -60,9 +61,19 @@ def load_with_libyaml(text: str, filename: str, first_line: int = 1) -> YamlDocu
         line = first_line + (mark.line if mark else 0)
         problem = exc.problem or exc.context or "invalid YAML"
         raise ContentError([error(filename, line, "yaml-syntax", f"invalid YAML: {problem}")]) from None
+    except yaml.reader.ReaderError as exc:  # a control character, or bytes that are not text
+        line = first_line + text.count("\n", 0, exc.position)
+        raise ContentError([error(filename, line, "yaml-syntax", f"invalid YAML: {exc.reason}")]) from None
     finally:
         loader.dispose()
     return YamlDocument(data, lines)
+
+
+#: The most values one YAML document may hold once its aliases are expanded (`&a [*a, *a]` doubles
+#: at each step: a few hundred bytes could otherwise take gigabytes).
+MAX_YAML_NODES = 100_000
+#: The deepest nesting of a YAML document (an alias to its own parent nests without end).
+MAX_YAML_DEPTH = 100
 
 
 #: A line `key: value` or `key:` (a list follows), and a line `- item` of such a list.
@@ -148,7 +159,12 @@ def _construct(
     filename: str,
     first_line: int,
 ) -> Any:
-    lines[path] = first_line + node.start_mark.line
+    line = first_line + node.start_mark.line
+    lines[path] = line
+    loader.hg_budget[0] -= 1
+    if loader.hg_budget[0] < 0 or len(path) > MAX_YAML_DEPTH:
+        message = f"YAML nests deeper than {MAX_YAML_DEPTH} or expands to more than {MAX_YAML_NODES:,} values"
+        raise ContentError([error(filename, line, "yaml-too-large", message, "an alias (*name) repeats a lot")])
     if isinstance(node, yaml.MappingNode):
         return _construct_mapping(loader, node, path, lines, filename, first_line)
     if isinstance(node, yaml.SequenceNode):
@@ -158,7 +174,13 @@ def _construct(
             _construct(loader, item, (*path, index), lines, filename, first_line)
             for index, item in enumerate(node.value)
         ]
-    return loader.construct_object(node, deep=True)
+    try:
+        return loader.construct_object(node, deep=True)
+    except (ValueError, TypeError, AttributeError, ArithmeticError, yaml.YAMLError) as exc:  # !!int a, 2020-02-30
+        value = node.value if isinstance(node.value, str) else "value"
+        problem = f"{value[:40]!r} is not a valid {node.tag.rsplit(':', 1)[-1]}"
+        reason = str(exc).split("\n")[0][:120]
+        raise ContentError([error(filename, line, "yaml-value", f"invalid YAML: {problem} ({reason})")]) from None
 
 
 def _construct_mapping(

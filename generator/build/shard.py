@@ -27,7 +27,7 @@ from generator.content.sources import read_article_bytes, snippet_path
 from generator.l10n.catalogs import catalog_path, parse_catalog, read_catalog_file, read_theme_catalog
 from generator.locales import LocaleInfo
 from generator.model import Catalog, LocalizedArticle
-from generator.report import ContentError, Diagnostic
+from generator.report import ContentError, Diagnostic, error
 
 if TYPE_CHECKING:
     from generator.build.pages import Theme
@@ -114,7 +114,11 @@ class Shard:
                 _, summary, diagnostics = remembered
             else:
                 diagnostics = []
-                summary = self.summarize(path, source, diagnostics)
+                try:
+                    summary = self.summarize(path, source, diagnostics)
+                except Exception as exc:
+                    diagnostics.append(unexpected(path, exc))
+                    summary = None
                 gathered.changed = True
             gathered.diagnostics.extend(diagnostics)
             gathered.known[path] = (key, summary, diagnostics)
@@ -211,7 +215,10 @@ class Shard:
                     if previous.get(output) == key and os.path.isfile(os.path.join(self.out_dir, output)):
                         rendered.unchanged.append(output)
                         continue
-                    page, problems = render_page(self.item(path, locale), site, self.theme(locale), org)
+                    try:
+                        page, problems = render_page(self.item(path, locale), site, self.theme(locale), org)
+                    except Exception as exc:
+                        page, problems = None, [unexpected(path, exc)]
                     if page is None:
                         rendered.diagnostics.extend(problems)
                         del rendered.keys[output]
@@ -279,3 +286,11 @@ def included_snippets(config: Config, data: bytes) -> list[str]:
             if file.is_file():
                 pending.append(file.read_bytes())
     return sorted(found)
+
+
+def unexpected(path: str, exc: Exception) -> Diagnostic:
+    """Return the error of an article that failed in a way helpgen does not foresee (a bug to report)."""
+    what = f"{exc.__class__.__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
+    return error(
+        f"content/{path}", 0, "unexpected", f"helpgen could not build this article ({what})", "please report it"
+    )

@@ -64,6 +64,9 @@ def parse_article(config: Config, path: str, text: str) -> Article:
     tokens, env = parse_blocks(body)
     tokens, problems = expand_includes(config, tokens, env, source_file, body_line, (path,))
     problems += _check_body(config, [t for t in tokens if "source" not in t.meta], body_line, source_file)
+    for key, text in (("title", title), ("description", description)):  # front matter shows on the page too
+        line = meta.get(f"__line__{key}", 2)
+        problems += [error(source_file, line, "placeholder", m) for m in check_placeholders(text, config.variables)]
     segments = segment_tokens(tokens, body_line)
     if problems:
         raise ContentError(problems)
