@@ -48,3 +48,13 @@ def test_variables_become_values_in_the_machine_readable_form() -> None:
         ],
     }
     assert describe(node) == "org.assigned_licenses > 25 and not org.is_trial"
+
+
+def test_conditions_with_many_terms_are_refused_before_anything_recurses_on_them() -> None:
+    import pytest
+
+    from generator.content.conditions import MAX_TERMS, ConditionError, parse_condition
+
+    parse_condition(" and ".join(["true"] * (MAX_TERMS - 1)), {}, {})
+    with pytest.raises(ConditionError, match="more than 64 terms"):
+        parse_condition(" or ".join(["true"] * 251), {}, {})

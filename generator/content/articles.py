@@ -9,7 +9,7 @@ from typing import Any
 
 from generator.config import Config
 from generator.content import conditions, plurals
-from generator.content.markup import parse_blocks
+from generator.content.markup import nesting_cut, parse_blocks
 from generator.content.paths import check_relative_path
 from generator.content.placeholders import check_placeholders
 from generator.content.segment import nfc, segment_tokens
@@ -63,6 +63,7 @@ def parse_article(config: Config, path: str, text: str) -> Article:
     title, description = _title_and_description(meta, source_file, body_line)
     tokens, env = parse_blocks(body)
     tokens, problems = expand_includes(config, tokens, env, source_file, body_line, (path,))
+    problems += nesting_problems(body, tokens, body_line, source_file)
     problems += _check_body(config, [t for t in tokens if "source" not in t.meta], body_line, source_file)
     for key, text in (("title", title), ("description", description)):  # front matter shows on the page too
         line = meta.get(f"__line__{key}", 2)
@@ -180,6 +181,16 @@ def _check_body(config: Config, tokens: list[Any], body_line: int, source_file: 
     return problems
 
 
+def nesting_problems(body: str, tokens: list[Any], body_line: int, source_file: str) -> list[Diagnostic]:
+    """Return an error where lists or quotes nest so deep that the Markdown parser would drop the rest."""
+    deepest = nesting_cut(body, [t for t in tokens if "source" not in t.meta])
+    if deepest is None:
+        return []
+    line = body_line + (deepest.map[0] if deepest.map else 0)
+    message = "lists or quotes nest too deep here: Markdown stops reading and the rest of the article would be lost"
+    return [error(source_file, line, "nesting-too-deep", message, "nest fewer levels (at most 9 lists)")]
+
+
 def _in_plural(token: Any) -> bool:
     return "plural" in token.meta or "plural_form_of" in token.meta
 
@@ -284,6 +295,7 @@ def parse_snippet(
     tokens, problems = expand_includes(config, tokens, env, source_file, body_line, (*chain, path), expansion)
     if expansion is not None and expansion.budget < 0:
         raise ContentError(problems)
+    problems += nesting_problems(body, tokens, body_line, source_file)
     problems += _check_body(config, [t for t in tokens if "source" not in t.meta], body_line, source_file)
     if problems:
         raise ContentError(problems)

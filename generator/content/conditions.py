@@ -82,7 +82,16 @@ def _tokenize(text: str) -> list[tuple[str, str]]:
     return tokens
 
 
+#: Limits of one condition: real ones are a few terms deep; these keep the checks and the
+#: page's script (which evaluate a condition recursively) far from any stack limit.
+MAX_DEPTH = 32
+MAX_TERMS = 64
+
+
 class _Parser:
+    depth = 0
+    terms = 0
+
     def __init__(self, text: str, schema: Mapping[str, OrgField], variables: Mapping[str, Any]) -> None:
         self.tokens = _tokenize(text)
         self.position = 0
@@ -113,6 +122,7 @@ class _Parser:
         while self.peek() == ("word", "or"):
             self.take()
             node = Operation("or", (node, self.and_expr()))
+            self.count_term()
         return node
 
     def and_expr(self) -> Node:
@@ -120,12 +130,26 @@ class _Parser:
         while self.peek() == ("word", "and"):
             self.take()
             node = Operation("and", (node, self.not_expr()))
+            self.count_term()
         return node
+
+    def count_term(self) -> None:
+        self.terms += 1
+        if self.terms >= MAX_TERMS:
+            raise ConditionError(f"condition joins more than {MAX_TERMS} terms with and/or; split it")
+
+    def deeper(self) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise ConditionError(f"condition nests more than {MAX_DEPTH} levels of parentheses and 'not'")
 
     def not_expr(self) -> Node:
         if self.peek() == ("word", "not"):
             self.take()
-            return Operation("not", (self.not_expr(),))
+            self.deeper()
+            node = Operation("not", (self.not_expr(),))
+            self.depth -= 1
+            return node
         return self.comparison()
 
     def comparison(self) -> Node:
@@ -153,8 +177,10 @@ class _Parser:
         if kind == "name":
             return self.name(value)
         if value == "(":
+            self.deeper()
             node = self.or_expr()
             self.take(")")
+            self.depth -= 1
             return node
         if value == "[":
             return self.list_literal()

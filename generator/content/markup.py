@@ -167,6 +167,32 @@ def shared_markdown() -> MarkdownIt:
     return make_markdown()
 
 
+@lru_cache(maxsize=1)
+def deep_markdown() -> MarkdownIt:
+    """Return a parser with a higher nesting limit, to tell whether the shared one stopped short."""
+    md = make_markdown()
+    md.options["maxNesting"] = DEEP_NESTING
+    return md
+
+
+#: markdown-it stops parsing blocks nested this deep (each list level counts twice) and drops the rest.
+DEEP_NESTING = 100
+
+
+def nesting_cut(text: str, tokens: list[Token], md: MarkdownIt | None = None) -> Token | None:
+    """Return the deepest block token if the parser's nesting limit cut `text` short, else None.
+
+    markdown-it-py gives up on blocks nested `maxNesting` deep and skips the rest of their
+    container, silently (#20). Only a text that reaches the limit is parsed again, with a higher one.
+    """
+    limit = (md or shared_markdown()).options["maxNesting"]
+    deepest = max(tokens, key=lambda token: token.level, default=None)
+    if deepest is None or deepest.level < limit - 1:
+        return None
+    again, _ = parse_blocks(text, deep_markdown())
+    return deepest if len(again) != len(tokens) else None
+
+
 def _core_rules(md: MarkdownIt) -> tuple[list[Callable[[StateCore], None]], list[Callable[[StateCore], None]]]:
     names = md.core.ruler.get_active_rules()
     rules = md.core.ruler.getRules("")
