@@ -57,6 +57,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("helpgen: interrupted", file=sys.stderr)
         return 130
+    except OSError as exc:  # the machine, not the input: a full disk, a read-only folder, a file in the way
+        print(describe_os_error(exc), file=sys.stderr)
+        return EXIT_USAGE
     except Exception as exc:
         if args.verbose:
             traceback.print_exc()
@@ -65,6 +68,29 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
+
+
+#: What to do about the environment errors a user meets, by errno name.
+OS_ERROR_HINTS = {
+    "ENOSPC": "free some disk space and run it again; nothing written before was lost",
+    "EDQUOT": "free some disk space (quota) and run it again",
+    "EROFS": "the folder is read-only: choose another (--out DIR)",
+    "EACCES": "you may not write there: choose another folder or change its permissions",
+    "EPERM": "you may not write there: choose another folder or change its permissions",
+    "EEXIST": "a file stands where helpgen needs a folder: move it, or choose another --out",
+    "ENOTDIR": "a file stands where helpgen needs a folder: move it, or choose another --out",
+    "EMFILE": "too many open files: raise the limit (ulimit -n) or build with fewer jobs (-j)",
+}
+
+
+def describe_os_error(exc: OSError) -> str:
+    """Return a one-line message for an error of the machine (disk, permissions), with what to do."""
+    import errno
+
+    name = errno.errorcode.get(exc.errno or 0, "")
+    where = f" ({exc.filename})" if exc.filename else ""
+    hint = OS_ERROR_HINTS.get(name, "check the disk and the folders' permissions")
+    return f"helpgen: {exc.strerror or exc}{where}: {hint}"
 
 
 def run_and_exit() -> NoReturn:

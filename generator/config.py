@@ -252,7 +252,14 @@ def read_config(project_dir: Path) -> Config:
                 )
             ]
         )
-    document = load_yaml(path.read_text(encoding="utf-8"), CONFIG_NAME)
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        message = "helpgen.yaml is not valid UTF-8"
+        raise ContentError([error(CONFIG_NAME, line, "config-encoding", message, "save it as UTF-8")]) from None
+    document = load_yaml(text, CONFIG_NAME)
     return parse_config(document, project_dir)
 
 

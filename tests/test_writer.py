@@ -113,3 +113,59 @@ def test_check_output_dir_accepts_a_new_or_own_folder(tmp_path: Path) -> None:
     check_output_dir(own, tmp_path / "project")
     with pytest.raises(ContentError):
         check_output_dir(tmp_path / "project", tmp_path / "project")
+
+
+def test_short_writes_are_continued_until_every_byte_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from generator.build import writer
+
+    real_write = os.write
+    monkeypatch.setattr(writer.os, "write", lambda fd, data: real_write(fd, bytes(data[:7])))  # 7 bytes a call
+    writer.write_page(tmp_path, Page("a/index.html", b"x" * 1000 + b"end", "content/a.md"))
+    assert (tmp_path / "a/index.html").read_bytes() == b"x" * 1000 + b"end"
+
+
+def test_a_full_disk_fails_the_build_with_what_to_do_and_leaves_no_partial_page(
+    make_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+    import os
+
+    from generator.build import writer
+
+    project = make_site({"content/a.md": article("A", "Text.\n"), "content/b.md": article("B", "Text.\n")})
+    assert run_helpgen("build", "--project", project, "-j1").code == 0
+    good = (project / "site/en-us/a/index.html").read_bytes()
+    (project / "content/a.md").write_text(article("A", "Longer text. " * 300))
+    real_write = os.write
+
+    def full(fd: int, data: bytes) -> int:
+        if len(data) > 3000:  # the page that grew: half of it fits, then the disk is full
+            written = real_write(fd, bytes(data[:1000]))
+            return written
+        if len(data) > 1000:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(fd, data)
+
+    monkeypatch.setattr(writer.os, "write", full)
+    result = run_helpgen("build", "--project", project, "-j1")
+    assert result.code == 2
+    assert "helpgen: No space left on device: free some disk space and run it again" in result.err
+    assert "internal error" not in result.err
+    assert (project / "site/en-us/a/index.html").read_bytes() == good, "the previous page is kept whole"
+    assert not list((project / "site").rglob("*.tmp")), "no partial file is left in the site"
+    monkeypatch.undo()
+    assert run_helpgen("build", "--project", project, "-j1").code == 0, "the next build repairs everything"
+    assert b"Longer text." in (project / "site/en-us/a/index.html").read_bytes()
+
+
+def test_an_output_folder_below_a_file_is_the_commands_own_error(make_site: Callable[..., Path]) -> None:
+    project = make_site({"content/a.md": article("A", "Text.\n")})
+    (project / "afile").write_text("mine")
+    result = run_helpgen("build", "--project", project, "--out", project / "afile/site")
+    assert result.code == 2
+    assert "a file stands where helpgen needs a folder" in result.err and "internal error" not in result.err
+    assert (project / "afile").read_text() == "mine"

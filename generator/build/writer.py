@@ -10,6 +10,7 @@ it), and refuses an output folder that is the project, one of its input folders,
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import shutil
@@ -119,11 +120,23 @@ def write_page(staging: Path, page: Page) -> None:
 
 
 def _write_file(path: str, content: bytes, mode: int) -> None:
+    """Write all of `content` to a new file at `path`; on any failure, leave no file behind.
+
+    `os.write` may write less than it is given (a nearly full disk): it is called until every
+    byte is written, and an error then (ENOSPC) removes the partial file rather than leaving a
+    truncated page, or an empty `.tmp`, in the site (#20).
+    """
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | mode, 0o644)
     try:
-        os.write(descriptor, content)
-    finally:
+        view = memoryview(content)
+        while view:
+            view = view[os.write(descriptor, view) :]
+    except BaseException:
         os.close(descriptor)
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+        raise
+    os.close(descriptor)
 
 
 class PageWriter:
