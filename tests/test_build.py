@@ -361,3 +361,13 @@ def test_a_theme_catalog_with_a_syntax_error_is_reported_by_check_and_build_and_
     assert '"catalog_errors"' in checked.out and '"line": 2' in checked.out
     text = run_helpgen("check", "--project", project)
     assert where in text.out and "1 errors" in text.out
+
+
+def test_the_video_renderer_keeps_only_allowed_urls() -> None:
+    from generator.content.markup import RenderContext, parse_blocks, render_blocks
+
+    for url, linked in (("https://example.com/v", True), ("JavaScript:alert(1)", False), ("data:text/html,x", False)):
+        tokens, env = parse_blocks(f"> [!VIDEO {url}]\n")
+        html = render_blocks(tokens, env, RenderContext())
+        assert ("href=" in html) is linked, html
+        assert "alert" not in html and "text/html" not in html

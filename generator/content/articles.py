@@ -9,7 +9,7 @@ from typing import Any
 
 from generator.config import Config
 from generator.content import conditions, plurals
-from generator.content.markup import nesting_cut, parse_blocks
+from generator.content.markup import allowed_url, nesting_cut, parse_blocks
 from generator.content.paths import check_relative_path
 from generator.content.placeholders import check_placeholders
 from generator.content.segment import nfc, segment_tokens
@@ -64,6 +64,7 @@ def parse_article(config: Config, path: str, text: str) -> Article:
     tokens, env = parse_blocks(body)
     tokens, problems = expand_includes(config, tokens, env, source_file, body_line, (path,))
     problems += nesting_problems(body, tokens, body_line, source_file)
+    problems += video_problems([t for t in tokens if "source" not in t.meta], body_line, source_file)
     problems += _check_body(config, [t for t in tokens if "source" not in t.meta], body_line, source_file)
     for key, text in (("title", title), ("description", description)):  # front matter shows on the page too
         line = meta.get(f"__line__{key}", 2)
@@ -189,6 +190,20 @@ def nesting_problems(body: str, tokens: list[Any], body_line: int, source_file: 
     line = body_line + (deepest.map[0] if deepest.map else 0)
     message = "lists or quotes nest too deep here: Markdown stops reading and the rest of the article would be lost"
     return [error(source_file, line, "nesting-too-deep", message, "nest fewer levels (at most 9 lists)")]
+
+
+def video_problems(tokens: list[Any], body_line: int, source_file: str) -> list[Diagnostic]:
+    """Return an error for each `[!VIDEO url]` whose URL links may not have (javascript:, and the like)."""
+    return [
+        error(
+            source_file,
+            body_line + (token.map[0] if token.map else 0),
+            "video-url",
+            f"a video's URL must be http(s) or relative, not {token.info.split(':', 1)[0]!r}",
+        )
+        for token in tokens
+        if token.type == "hg_video" and not allowed_url(token.info, image=False)
+    ]
 
 
 def _in_plural(token: Any) -> bool:

@@ -393,8 +393,10 @@ def _render_alert_title(tokens: Sequence[Token], idx: int, options: OptionsDict,
 def _render_video(tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
     context = _context(env)
     url = context.rewrite_url(tokens[idx].info, 0, context.problems)
-    label = context.alert_titles.get("VIDEO", "Watch the video")
-    return f'<p class="hg-video"><a href="{escapeHtml(url)}">{escapeHtml(label)}</a></p>\n'
+    label = escapeHtml(context.alert_titles.get("VIDEO", "Watch the video"))
+    if not allowed_url(url, image=False):  # the links' allow-list: never a javascript: URL (#20)
+        return f'<p class="hg-video">{label}</p>\n'
+    return f'<p class="hg-video"><a href="{escapeHtml(url)}">{label}</a></p>\n'
 
 
 def _text_token(text: str) -> Token:
