@@ -34,6 +34,20 @@ def symlinked_media(project: Path) -> None:
     os.symlink("/etc/passwd", project / "content/media/passwd.txt")
 
 
+def symlinked_inputs(project: Path) -> None:
+    """A catalog, a snippet, a template and a theme file that are links to a file outside the project (#20 item 3)."""
+    secret = project.parent / "secret.txt"
+    secret.write_text('msgid "SECRET-LINE"\nmsgstr "root:x:0:0"\n{{ SECRET }}\n')
+    write_files(project, {"content/b.md": article("B", '{% include "s.md" %}\n')})
+    (project / "content/_snippets").mkdir(parents=True, exist_ok=True)
+    (project / "locales/de-DE").mkdir(parents=True, exist_ok=True)
+    (project / "templates/static").mkdir(parents=True, exist_ok=True)
+    os.symlink(secret, project / "content/_snippets/s.md")
+    os.symlink(secret, project / "locales/de-DE/good.po")
+    os.symlink(secret, project / "templates/article.html")
+    os.symlink(secret, project / "templates/static/helpgen.css")
+
+
 def foreign_output(project: Path) -> None:
     write_files(project, {"mine/notes.txt": "my own notes"})
 
@@ -43,6 +57,7 @@ GENERATORS: dict[str, Callable[[Path], None]] = {
     "symlinked_article": symlinked_article,
     "symlinked_media": symlinked_media,
     "foreign_output": foreign_output,
+    "symlinked_inputs": symlinked_inputs,
 }
 
 
@@ -88,3 +103,20 @@ def test_adversarial(case: dict[str, Any], make_site: Callable[..., Path]) -> No
 
 def test_the_collection_is_large_enough() -> None:
     assert len(CASES) >= 40
+
+
+def test_links_that_stay_inside_the_project_are_read_and_links_out_are_refused(tmp_path: Path) -> None:
+    from generator.content.paths import OutsideProject, read_inside
+
+    project = tmp_path / "project"
+    (project / "locales/de-DE").mkdir(parents=True)
+    (project / "shared.po").write_text("inside")
+    (tmp_path / "outside.po").write_text("outside")
+    os.symlink("../../shared.po", project / "locales/de-DE/a.po")
+    os.symlink(tmp_path / "outside.po", project / "locales/de-DE/b.po")
+    os.symlink(tmp_path, project / "locales/up")
+    assert read_inside(project, "locales/de-DE/a.po") == b"inside"
+    with pytest.raises(OutsideProject):
+        read_inside(project, "locales/de-DE/b.po")
+    with pytest.raises(OutsideProject):
+        read_inside(project, "locales/up/outside.po")

@@ -8,13 +8,22 @@ the files it wants to change. UI strings are translated through `locales/<L>/_th
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, StrictUndefined, Template, select_autoescape
+from jinja2 import (
+    ChoiceLoader,
+    FileSystemLoader,
+    PackageLoader,
+    StrictUndefined,
+    Template,
+    TemplateNotFound,
+    select_autoescape,
+)
 from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -24,6 +33,7 @@ from markupsafe import escape as escape_html
 from generator.build.site import SIDEBAR_LIMIT, Site, page_path, root_prefix, theme_fingerprint
 from generator.config import Config
 from generator.content.markup import ALERT_TITLES
+from generator.content.paths import read_inside
 from generator.content.toc import TocEntry, toc_slugs
 from generator.l10n.pseudo import pseudo_localize
 from generator.locales import LocaleInfo
@@ -84,6 +94,21 @@ class ConstantGettext(Extension):
             index += 1
 
 
+class ProjectTemplates(FileSystemLoader):
+    """The project's template overrides: a template that is a link out of `templates/` is never read.
+
+    Such a link is taken as no override, and the default theme's template is used.
+    """
+
+    def get_source(self, environment: Any, template: str) -> tuple[str, str, Callable[[], bool]]:
+        """Return the template's source, refusing links that leave the templates folder."""
+        source, filename, uptodate = super().get_source(environment, template)
+        inside = os.path.realpath(self.searchpath[0])
+        if os.path.commonpath([os.path.realpath(filename), inside]) != inside:
+            raise TemplateNotFound(template)
+        return source, filename, uptodate
+
+
 class _Environment(ImmutableSandboxedEnvironment):
     """The sandbox, with `x.name` on a plain dict looked up as an item first.
 
@@ -103,7 +128,7 @@ def make_environment(config: Config, gettext: Callable[[str], str]) -> Immutable
     """Return the sandboxed template environment of one locale."""
     loaders: list[Any] = []
     if config.templates_dir.is_dir():
-        loaders.append(FileSystemLoader(config.templates_dir))
+        loaders.append(ProjectTemplates(config.templates_dir))
     loaders.append(PackageLoader("generator", "theme"))
     environment = _Environment(
         loader=ChoiceLoader(loaders),
@@ -385,7 +410,10 @@ def static_pages(config: Config) -> list[Page]:
     pages = []
     default = Path(__file__).parent.parent / "theme" / "static"
     for name in STATIC_FILES:
-        override = config.templates_dir / "static" / name
-        source = override if override.is_file() else default / name
-        pages.append(Page(f"_static/{name}", source.read_bytes(), str(source)))
+        try:
+            data = read_inside(config.templates_dir, f"static/{name}")
+            source = config.templates_dir / "static" / name
+        except OSError:  # no override (or a link out of templates/, never read)
+            data, source = None, default / name
+        pages.append(Page(f"_static/{name}", data if data is not None else source.read_bytes(), str(source)))
     return pages

@@ -22,7 +22,7 @@ from generator.build.page import link_targets, page_context, render_page
 from generator.build.site import Modes, Site, Summary, page_path, theme_fingerprint
 from generator.build.writer import PageWriter
 from generator.config import Config
-from generator.content.paths import check_relative_path
+from generator.content.paths import check_relative_path, read_inside
 from generator.content.sources import read_article_bytes, snippet_path
 from generator.l10n.catalogs import catalog_path, parse_catalog, read_catalog_file, read_theme_catalog
 from generator.locales import LocaleInfo
@@ -63,10 +63,16 @@ class _Source:
     """An article's inputs: its bytes, its catalogs' bytes and the key of each locale's page content."""
 
     data: bytes
-    catalogs: dict[str, bytes | None]
+    #: locale -> the catalog's bytes (None: none is needed, or there is none; an error: it cannot be read)
+    catalogs: dict[str, CatalogBytes]
     keys: dict[str, str]
     #: snippet path -> (its bytes, locale -> its catalog's bytes)
-    snippets: dict[str, tuple[bytes, dict[str, bytes | None]]] = field(default_factory=dict)
+    snippets: dict[str, tuple[bytes, dict[str, CatalogBytes]]] = field(default_factory=dict)
+
+
+#: A catalog's bytes as read: None where there is none, the error where it cannot be read, so that
+#: one bad catalog fails its locale's page only, not the article in every locale.
+CatalogBytes = bytes | ContentError | None
 
 
 #: Name of the cache entry that remembers every article's summary between builds.
@@ -135,8 +141,7 @@ class Shard:
         catalogs = {locale.tag: read_catalog_bytes(self.config, path, locale) for locale in self.locales}
         snippets = {}
         for snippet in included_snippets(self.config, data):
-            snippet_file = self.config.content_dir / snippet
-            snippet_data = snippet_file.read_bytes() if snippet_file.is_file() else b""
+            snippet_data = snippet_bytes(self.config, snippet)
             snippets[snippet] = (
                 snippet_data,
                 {locale.tag: read_catalog_bytes(self.config, snippet, locale) for locale in self.locales},
@@ -146,8 +151,8 @@ class Shard:
             tag: fingerprint(
                 article,
                 tag,
-                catalog or b"",
-                [(name, body, parts[tag] or b"") for name, (body, parts) in sorted(snippets.items())]
+                catalog_key(catalog),
+                [(name, body, catalog_key(parts[tag])) for name, (body, parts) in sorted(snippets.items())]
                 if snippets
                 else b"",
             )
@@ -255,17 +260,32 @@ class Shard:
         return self.theme_catalogs[locale.tag]
 
 
-def read_catalog_bytes(config: Config, article_path: str, locale: LocaleInfo) -> bytes | None:
-    """Return the bytes of an article's catalog in `locale` (None: none is needed, or there is none)."""
+def read_catalog_bytes(config: Config, article_path: str, locale: LocaleInfo) -> CatalogBytes:
+    """Return the bytes of an article's catalog in `locale` (None: none is needed, or there is none).
+
+    A catalog that cannot be read (too large, a link out of the project) gives its error.
+    """
     if locale.is_pseudo or locale.tag == config.source_locale:
         return None
-    return read_catalog_file(config, catalog_path(locale.tag, article_path))
+    try:
+        return read_catalog_file(config, catalog_path(locale.tag, article_path))
+    except ContentError as exc:
+        return exc
 
 
-def parse_catalog_bytes(content_path: str, locale: LocaleInfo, data: bytes | None) -> Catalog | None:
+def catalog_key(data: CatalogBytes) -> bytes:
+    """Return what a catalog's bytes give a cache key."""
+    if isinstance(data, ContentError):
+        return "\0".join(d.format() for d in data.diagnostics).encode()
+    return data or b""
+
+
+def parse_catalog_bytes(content_path: str, locale: LocaleInfo, data: CatalogBytes) -> Catalog | None:
     """Return the catalog of an article or snippet in `locale` from its bytes (None where there is none)."""
     if data is None:
         return None
+    if isinstance(data, ContentError):
+        raise data
     return parse_catalog(data, locale.tag, catalog_path(locale.tag, content_path))
 
 
@@ -282,10 +302,16 @@ def included_snippets(config: Config, data: bytes) -> list[str]:
             if path in found or check_relative_path(path):
                 continue
             found.add(path)
-            file = config.content_dir / path
-            if file.is_file():
-                pending.append(file.read_bytes())
+            pending.append(snippet_bytes(config, path))
     return sorted(found)
+
+
+def snippet_bytes(config: Config, path: str) -> bytes:
+    """Return a snippet's bytes for a cache key (empty when it cannot be read: the article reports why)."""
+    try:
+        return read_inside(config.content_dir, path) or b""
+    except OSError:
+        return b""
 
 
 def unexpected(path: str, exc: Exception) -> Diagnostic:

@@ -10,7 +10,7 @@ from typing import Any
 from generator.config import Config
 from generator.content import conditions, plurals
 from generator.content.markup import allowed_url, nesting_cut, parse_blocks
-from generator.content.paths import check_relative_path
+from generator.content.paths import OutsideProject, check_relative_path, read_inside
 from generator.content.placeholders import check_placeholders
 from generator.content.segment import nfc, segment_tokens
 from generator.content.sources import MAX_ARTICLE_CHARS, article_paths, read_article_bytes, snippet_path
@@ -280,12 +280,9 @@ def include_snippet(
     if path in chain:
         route = " → ".join(f"content/{step}" for step in (*chain, path))
         raise ContentError([error(f"content/{path}", 0, "include-cycle", f"a snippet includes itself: {route}")])
-    file = config.content_dir / path
-    if not file.is_file():
-        raise ContentError([error(f"content/{path}", 0, "include-missing", f"no snippet content/{path}")])
     parsed = expansion.parsed.get(path)
     if parsed is None:
-        parsed = parse_snippet(config, path, file.read_bytes(), chain, expansion)
+        parsed = parse_snippet(config, path, read_snippet(config, path), chain, expansion)
         expansion.parsed[path] = parsed
     tokens = [token.copy(meta=dict(token.meta), attrs=dict(token.attrs)) for token in parsed[0]]
     snippet_env = parsed[1]
@@ -295,6 +292,19 @@ def include_snippet(
     for label, reference in snippet_env.get("references", {}).items():
         env.setdefault("references", {}).setdefault(label, reference)
     return tokens
+
+
+def read_snippet(config: Config, path: str) -> bytes:
+    """Return a snippet's bytes; raise ContentError when it is missing or leads out of the project."""
+    try:
+        data = read_inside(config.content_dir, path)
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        raise ContentError([error(f"content/{path}", 0, "include-missing", f"no snippet content/{path}")]) from None
+    except OutsideProject:
+        message = "the snippet is a link to a file outside the project; helpgen reads only the project's own files"
+        raise ContentError([error(f"content/{path}", 0, "outside-project", message)]) from None
+    assert data is not None
+    return data
 
 
 def parse_snippet(

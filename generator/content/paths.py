@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 #: Names Windows reserves whatever the extension; a site with them cannot be checked out there.
@@ -33,6 +35,49 @@ def iter_files(root: Path) -> list[str]:
                 elif not entry.is_dir() and Path(entry.path).resolve().is_relative_to(inside):
                     found.append(prefix + entry.name)  # a link to a file inside the tree; any other is never read
     return sorted(found)
+
+
+class OutsideProject(OSError):
+    """A file is a link to somewhere outside the project: helpgen reads only the project's own files."""
+
+
+def open_inside(root: Path | str, relative: str) -> int:
+    """Open `root/relative` for reading and return its descriptor; refuse a link that leads out of `root`.
+
+    `O_NOFOLLOW` costs nothing on the usual file; only a link is resolved, and followed only if it
+    stays inside `root` (a catalog linked to /etc/passwd must never be read, let alone quoted in an
+    error message). Raises FileNotFoundError, IsADirectoryError... as `os.open` does, and
+    OutsideProject.
+    """
+    path = os.path.join(root, relative)
+    folder, name = os.path.split(path)
+    inside = _real_folder(str(root))
+    real_folder = _real_folder(folder)  # once per folder: a linked folder on the way is seen too
+    if os.path.commonpath([real_folder, inside]) != inside:
+        raise OutsideProject(errno.EACCES, "a link to a folder outside the project", relative)
+    try:
+        return os.open(os.path.join(real_folder, name), os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError as exc:
+        if exc.errno != errno.ELOOP:
+            raise
+    real = os.path.realpath(path)
+    if os.path.commonpath([real, inside]) != inside:
+        raise OutsideProject(errno.EACCES, "a link to a file outside the project", relative)
+    return os.open(real, os.O_RDONLY | os.O_CLOEXEC)
+
+
+@lru_cache(maxsize=4096)
+def _real_folder(folder: str) -> str:
+    """Return a folder's real path (cached: every catalog of a folder shares it)."""
+    return os.path.realpath(folder)
+
+
+def read_inside(root: Path | str, relative: str, max_bytes: int | None = None) -> bytes | None:
+    """Return the bytes of `root/relative` (None if it is larger than `max_bytes`); see `open_inside`."""
+    with os.fdopen(open_inside(root, relative), "rb") as file:
+        if max_bytes is not None and os.fstat(file.fileno()).st_size > max_bytes:
+            return None
+        return file.read()
 
 
 def check_relative_path(path: str) -> str | None:

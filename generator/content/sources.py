@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 
 from generator.config import Config
-from generator.content.paths import check_relative_path, iter_files
+from generator.content.paths import OutsideProject, check_relative_path, iter_files, open_inside
 from generator.report import ContentError, error
 
 #: The longest article read, in characters; longer ones are refused.
@@ -27,7 +27,12 @@ def read_article_bytes(config: Config, path: str) -> bytes:
     problem = check_relative_path(path)
     if problem:
         raise ContentError([error(source_file, 0, "article-path", problem)])
-    with open(os.path.join(config.content_dir, path), "rb") as file:  # plain os calls: once per article per build
+    try:
+        descriptor = open_inside(config.content_dir, path)
+    except OutsideProject:
+        message = "is a link to a file outside the project; helpgen reads only the project's own files"
+        raise ContentError([error(source_file, 0, "outside-project", message)]) from None
+    with os.fdopen(descriptor, "rb") as file:  # plain os calls: once per article per build
         if os.fstat(file.fileno()).st_size > MAX_ARTICLE_CHARS * 4:
             raise ContentError([error(source_file, 0, "article-too-large", "article is too large to build")])
         return file.read()

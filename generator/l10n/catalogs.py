@@ -7,7 +7,6 @@ values; nothing in them is ever evaluated.
 from __future__ import annotations
 
 import io
-import os
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -15,6 +14,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from generator.config import Config
+from generator.content.paths import OutsideProject, read_inside
 from generator.locales import PSEUDO_LOCALES, LocaleInfo, form_order
 from generator.model import HUMAN, MACHINE, MEMORY, Catalog, CatalogEntry
 from generator.report import ContentError, Diagnostic, error
@@ -71,12 +71,15 @@ def catalog_path(locale: str, article_path: str) -> str:
 def read_catalog_file(config: Config, relative_path: str) -> bytes | None:
     """Return a catalog file's bytes, or None when there is no such file; refuse one too large to read."""
     try:  # plain os calls: the build reads every article's catalog in every locale
-        with open(os.path.join(config.project_dir, relative_path), "rb") as file:
-            if os.fstat(file.fileno()).st_size > MAX_CATALOG_BYTES:
-                raise ContentError([error(relative_path, 0, "catalog-too-large", "catalog is too large to read")])
-            return file.read()
+        data = read_inside(config.project_dir, relative_path, MAX_CATALOG_BYTES)
     except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
         return None
+    except OutsideProject:
+        message = "is a link to a file outside the project; helpgen reads only the project's own files"
+        raise ContentError([error(relative_path, 0, "outside-project", message)]) from None
+    if data is None:
+        raise ContentError([error(relative_path, 0, "catalog-too-large", "catalog is too large to read")])
+    return data
 
 
 #: A PO string. The unrolled form of "(?:[^"\\]|\\.)*" runs several times as fast in Python's

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from generator.config import Config
-from generator.content.articles import parse_snippet, read_articles
+from generator.content.articles import parse_snippet, read_articles, read_snippet
 from generator.content.paths import iter_files
 from generator.content.sources import SNIPPETS
 from generator.l10n.catalogs import (
@@ -42,7 +42,7 @@ def templates_of(
             continue
         snippet = f"{SNIPPETS}/{path}"
         try:
-            _, _, segments = parse_snippet(config, snippet, (config.content_dir / snippet).read_bytes())
+            _, _, segments = parse_snippet(config, snippet, read_snippet(config, snippet))
         except ContentError as exc:
             if report is not None:
                 report.extend(exc.diagnostics)
