@@ -49,27 +49,30 @@ def open_inside(root: Path | str, relative: str) -> int:
     error message). Raises FileNotFoundError, IsADirectoryError... as `os.open` does, and
     OutsideProject.
     """
-    path = os.path.join(root, relative)
-    folder, name = os.path.split(path)
-    inside = _real_folder(str(root))
-    real_folder = _real_folder(folder)  # once per folder: a linked folder on the way is seen too
-    if os.path.commonpath([real_folder, inside]) != inside:
+    # Plain string operations: this runs for every article and catalog of every build.
+    top = str(root)
+    path = f"{top}/{relative}"
+    if _real_folder_inside(path.rpartition("/")[0], top) is None:  # once per folder: a linked folder counts
         raise OutsideProject(errno.EACCES, "a link to a folder outside the project", relative)
     try:
-        return os.open(os.path.join(real_folder, name), os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        return os.open(path, _NO_LINK)
     except OSError as exc:
         if exc.errno != errno.ELOOP:
             raise
-    real = os.path.realpath(path)
+    real, inside = os.path.realpath(path), os.path.realpath(root)
     if os.path.commonpath([real, inside]) != inside:
         raise OutsideProject(errno.EACCES, "a link to a file outside the project", relative)
     return os.open(real, os.O_RDONLY | os.O_CLOEXEC)
 
 
+_NO_LINK = os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC
+
+
 @lru_cache(maxsize=4096)
-def _real_folder(folder: str) -> str:
-    """Return a folder's real path (cached: every catalog of a folder shares it)."""
-    return os.path.realpath(folder)
+def _real_folder_inside(folder: str, root: str) -> str | None:
+    """Return a folder's real path if it is inside `root`'s, else None (cached: a folder's files share it)."""
+    real, inside = os.path.realpath(folder), os.path.realpath(root)
+    return real if os.path.commonpath([real, inside]) == inside else None
 
 
 def read_inside(root: Path | str, relative: str, max_bytes: int | None = None) -> bytes | None:
