@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -235,3 +237,47 @@ def test_a_build_that_changes_nothing_loads_no_parser_templates_or_checks(make_s
         assert result.returncode == 0, result.stderr
         assert "is up to date" in result.stderr
         assert result.stdout.strip() == "[]", args
+
+
+def test_workers_end_when_the_build_is_killed(make_site: Callable[..., Path]) -> None:
+    """A SIGKILLed build's workers end too, and release the caller's output pipe (#20 item 7)."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    project = make_site(many_articles(1500))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", "build", "--project", str(project), "-j2", "--no-cache"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    workers: list[int] = []
+    deadline = time.monotonic() + 30
+    while len(workers) < 2 and process.poll() is None and time.monotonic() < deadline:
+        found = subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True, text=True).stdout
+        workers = [int(pid) for pid in found.split()]
+        time.sleep(0.02)
+    if process.poll() is not None:
+        pytest.skip("the build finished before its workers could be seen")
+    process.send_signal(signal.SIGKILL)
+    try:
+        process.communicate(timeout=10)  # returns once every process holding the pipe has ended
+    except subprocess.TimeoutExpired:
+        for pid in workers:  # do not leave them behind
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        pytest.fail("the workers outlived the build and held the caller's pipe")
+    for _ in range(100):  # the workers end at once; give the kernel a moment to reap them
+        alive = [pid for pid in workers if Path(f"/proc/{pid}").exists() and "zombie" not in _state(pid)]
+        if not alive:
+            break
+        time.sleep(0.05)
+    assert not alive, f"workers {alive} outlived the build"
+
+
+def _state(pid: int) -> str:
+    try:
+        return next(line for line in Path(f"/proc/{pid}/status").read_text().splitlines() if line.startswith("State"))
+    except (OSError, StopIteration):
+        return "zombie"

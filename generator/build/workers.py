@@ -63,7 +63,7 @@ class Workers:
             for _ in range(self.jobs):
                 ours, theirs = context.Pipe()
                 process = context.Process(  # type: ignore[attr-defined]
-                    target=_serve, args=(theirs, *shard_args), daemon=True
+                    target=_serve, args=(theirs, list(self.connections), os.getpid(), *shard_args), daemon=True
                 )
                 process.start()
                 theirs.close()
@@ -116,8 +116,16 @@ class Workers:
         self.close()
 
 
-def _serve(connection: Connection, *shard_args: Any) -> None:
-    """Run in a worker: answer the main process's requests with one shard."""
+def _serve(connection: Connection, others: list[Connection], parent: int, *shard_args: Any) -> None:
+    """Run in a worker: answer the main process's requests with one shard.
+
+    A worker must end with the build (#20): it closes the pipe ends of the workers started
+    before it, which it inherited (they kept those pipes open after the main process died), and
+    asks the kernel to end it when the main process ends, even by SIGKILL.
+    """
+    for other in others:
+        other.close()
+    end_with_parent(parent)
     shard = Shard(*shard_args)
     while True:
         try:
@@ -130,3 +138,24 @@ def _serve(connection: Connection, *shard_args: Any) -> None:
             connection.send(("ok", getattr(shard, operation)(*args)))
         except Exception:
             connection.send(("error", traceback.format_exc()))
+
+
+#: prctl's option that sends this process a signal when its parent ends (Linux).
+_PR_SET_PDEATHSIG = 1
+
+
+def end_with_parent(parent: int) -> None:
+    """Have this worker ended by SIGTERM when the process that started it ends (Linux; elsewhere, nothing).
+
+    If the parent is already gone (it died between fork and here), end now.
+    """
+    import ctypes
+    import signal
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the closed pipes end the worker at its next request
+        return
+    if os.getppid() != parent:
+        os._exit(0)
