@@ -143,3 +143,45 @@ def test_unreadable_catalog_is_reported_and_left_alone(make_site: Callable[..., 
     assert result.code == 1
     assert "locales/de-DE/cancel.po:" in result.err and "error[catalog-syntax]" in result.err
     assert path.read_text() == broken
+
+
+def test_update_never_overwrites_a_catalog_saved_while_it_ran(make_site: Callable[..., Path], monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A translator's save between update's read and its write is kept, and said (#20 item 5)."""
+    from generator.l10n import update
+
+    project = translated_project(make_site)
+    (project / "content/cancel.md").write_text(article("Cancel your subscription", BODY + "\nA new line.\n"))
+    catalog = project / "locales/de-DE/cancel.po"
+    real_merge = update.merge_messages
+
+    def merge_while_a_translator_saves(*args, **kwargs):  # type: ignore[no-untyped-def]
+        merged = real_merge(*args, **kwargs)
+        catalog.write_text(catalog.read_text(encoding="utf-8").replace("Daten.", "Daten!"), encoding="utf-8")
+        return merged
+
+    monkeypatch.setattr(update, "merge_messages", merge_while_a_translator_saves)
+    result = run_helpgen("update", "--project", project)
+    assert result.code == 1
+    assert "locales/de-DE/cancel.po: error[catalog-changed]: the catalog changed while helpgen" in result.err
+    assert "Behalten Sie Ihre Daten!" in catalog.read_text(encoding="utf-8"), "the translator's save is kept"
+    monkeypatch.undo()
+    assert run_helpgen("update", "--project", project).code == 0, "the next update merges it"
+    text = catalog.read_text(encoding="utf-8")
+    assert "Behalten Sie Ihre Daten!" in text and 'msgid "A new line."' in text
+
+
+def test_files_are_replaced_whole_or_not_at_all(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """import-sxs and update write through replace_file: a failure leaves the old file and no temporary (#20 item 6)."""
+    import os
+
+    import pytest
+
+    from generator.content import paths
+
+    target = tmp_path / "content/a.md"
+    paths.replace_file(target, b"first")
+    monkeypatch.setattr(paths.os, "fsync", lambda fd: (_ for _ in ()).throw(OSError(28, "No space left on device")))
+    with pytest.raises(OSError):
+        paths.replace_file(target, b"second, cut short")
+    assert target.read_bytes() == b"first"
+    assert os.listdir(tmp_path / "content") == ["a.md"]

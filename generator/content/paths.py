@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import re
+import tempfile
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
@@ -81,6 +83,26 @@ def read_inside(root: Path | str, relative: str, max_bytes: int | None = None) -
         if max_bytes is not None and os.fstat(file.fileno()).st_size > max_bytes:
             return None
         return file.read()
+
+
+def replace_file(path: Path, data: bytes) -> None:
+    """Write `data` to `path` atomically: a new file beside it, flushed, then renamed over it.
+
+    Killed at any point, the file is either as it was or complete, never empty or cut short (#20).
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
 
 
 def check_relative_path(path: str) -> str | None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from generator.config import Config
-from generator.content.paths import OutsideProject, read_inside
+from generator.content.paths import OutsideProject, read_inside, replace_file
 from generator.locales import PSEUDO_LOCALES, LocaleInfo, form_order
 from generator.model import HUMAN, MACHINE, MEMORY, Catalog, CatalogEntry
 from generator.report import ContentError, Diagnostic, error
@@ -288,22 +288,33 @@ class CatalogMessage:
     msgstr_plural: tuple[str, ...] = ()
 
 
+#: `write_catalog` without `expected`: whatever the file holds may be replaced.
+ANY = object()
+
+
 def write_catalog(
     config: Config,
     locale: str | None,
     relative_path: str,
     messages: list[CatalogMessage],
     headers: Mapping[str, str] | None = None,
+    expected: bytes | None | object = ANY,
 ) -> bool:
-    """Write a PO catalog if its bytes change; return whether the file was written."""
+    """Write a PO catalog if its bytes change; return whether the file was written.
+
+    With `expected` (the bytes read before the merge, None for no file), a catalog that changed
+    since is not overwritten: a translator saved it meanwhile (#20). That is a ContentError, and
+    the translator's file stays as they saved it. The file is replaced atomically.
+    """
     data = format_catalog(locale, messages, headers)
     file = config.project_dir / relative_path
-    if file.is_file() and file.read_bytes() == data:
+    current = file.read_bytes() if file.is_file() else None
+    if current == data:
         return False
-    file.parent.mkdir(parents=True, exist_ok=True)
-    temporary = file.with_name(f".{file.name}.tmp")
-    temporary.write_bytes(data)
-    temporary.replace(file)
+    if expected is not ANY and current != expected:
+        message = "the catalog changed while helpgen was updating it; your changes are kept as they are"
+        raise ContentError([error(relative_path, 0, "catalog-changed", message, "run helpgen update again")])
+    replace_file(file, data)
     return True
 
 
@@ -478,10 +489,10 @@ def split_previous_msgid(user_comments: list[str]) -> tuple[tuple[str, ...], str
     return tuple(comments), "".join(previous)
 
 
-def read_existing(config: Config, relative_path: str) -> tuple[dict[str, str], list[CatalogMessage]]:
-    """Return the header and messages of a catalog file, or empty ones if it does not exist yet."""
+def read_existing(config: Config, relative_path: str) -> tuple[dict[str, str], list[CatalogMessage], bytes | None]:
+    """Return the header, messages and bytes of a catalog file (empty ones, and None, if it does not exist yet)."""
     data = read_catalog_file(config, relative_path)
-    return ({}, []) if data is None else (read_header(data), read_messages(data, relative_path))
+    return ({}, [], None) if data is None else (read_header(data), read_messages(data, relative_path), data)
 
 
 def read_catalog(config: Config, locale: str, relative_path: str) -> Catalog:

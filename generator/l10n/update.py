@@ -82,11 +82,16 @@ def update_catalogs(config: Config, locales: tuple[str, ...] = ()) -> UpdateResu
         for path, template in templates.items():
             if path not in existing or f"content/{path}" in broken:
                 continue  # never rewrite a catalog we could not read, or whose article did not parse
-            headers, messages = existing[path]
+            headers, messages, data = existing[path]
             # The header is rewritten with today's Plural-Forms: the forms must be in today's order too.
             messages = messages_in_current_order(locale, headers.get("Plural-Forms", ""), messages)
             merged = merge_messages(template, messages, memory)
-            record(result, paths[path], write_catalog(config, locale, paths[path], merged, headers))
+            try:
+                written = write_catalog(config, locale, paths[path], merged, headers, expected=data)
+            except ContentError as exc:  # a translator saved it meanwhile: their file is left alone
+                result.report.extend(exc.diagnostics)
+                continue
+            record(result, paths[path], written)
     return result
 
 

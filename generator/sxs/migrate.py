@@ -12,7 +12,7 @@ from pathlib import Path
 from generator.build.progress import Progress
 from generator.config import CONFIG_NAME, Config, read_config
 from generator.content.articles import parse_article
-from generator.content.paths import check_relative_path, iter_files
+from generator.content.paths import check_relative_path, iter_files, replace_file
 from generator.content.segment import plain_text
 from generator.l10n.catalogs import CatalogMessage, catalog_path, write_catalog
 from generator.l10n.extract import article_messages
@@ -50,7 +50,7 @@ def init_project(project: Path, with_theme: bool = True) -> list[str]:
         raise ContentError([error(str(project / CONFIG_NAME), 0, "init-exists", "a project already exists here")])
     created = []
     project.mkdir(parents=True, exist_ok=True)
-    (project / CONFIG_NAME).write_text(MINIMAL_CONFIG, encoding="utf-8")
+    replace_file(project / CONFIG_NAME, MINIMAL_CONFIG.encode("utf-8"))
     created.append(CONFIG_NAME)
     for folder in ("content", "locales"):
         (project / folder).mkdir(exist_ok=True)
@@ -75,7 +75,7 @@ def ensure_locale(project: Path, locale: str) -> Config:
     if flow is None:
         raise ContentError([error(CONFIG_NAME, 0, "import-locale", f"add {locale} to locales in {CONFIG_NAME} first")])
     items = [item.strip() for item in flow.group(1).split(",") if item.strip()] + [locale]
-    path.write_text(text[: flow.start()] + f"locales: [{', '.join(items)}]" + text[flow.end() :], encoding="utf-8")
+    replace_file(path, (text[: flow.start()] + f"locales: [{', '.join(items)}]" + text[flow.end() :]).encode("utf-8"))
     return read_config(project)
 
 
@@ -129,8 +129,7 @@ def import_file(
         if current is not None:
             messages = merge_messages(article_messages(current, config.variables), messages, {})
     elif not existing.is_file():
-        existing.parent.mkdir(parents=True, exist_ok=True)
-        existing.write_text(article_text, encoding="utf-8")
+        replace_file(existing, article_text.encode("utf-8"))  # never an empty article after a kill (#20)
         result.written.append(f"content/{path}")
     headers = {f"X-Sxs-{key}": str(sxs.meta[key]) for key in bilingual.LOCALIZATION_FIELDS if key in sxs.meta}
     headers |= {f"X-Sxs-{key}": str(sxs.meta[key]) for key in bilingual.TRANSLATED_FIELDS if key in sxs.meta}
@@ -305,6 +304,5 @@ def keep_file(config: Config, source_dir: Path, relative: str, locale: str, resu
         target = config.content_dir / "_sxs" / locale / relative if kept else config.locales_dir / locale / relative
     if target.exists() and filecmp.cmp(source, target, shallow=False):
         return
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(source, target)
+    replace_file(target, source.read_bytes())
     result.written.append(str(target.relative_to(config.project_dir)))
