@@ -173,3 +173,27 @@ def test_a_title_taken_from_a_heading_is_plain_text_and_keeps_the_headings_trans
     assert run_helpgen("build", "--project", tmp_path / "p").code == 0
     page = (tmp_path / "p/site/zh-cn/cancel/index.html").read_text(encoding="utf-8")
     assert "<title>取消 Power BI" in page and "**" not in page
+
+
+def test_a_file_that_is_not_utf8_or_whose_front_matter_cannot_be_built_is_reported_and_the_rest_imported(
+    tmp_path: Path,
+) -> None:
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "a.md").write_bytes(b"---\ntitle: Caf\xe9\n---\n# A\n")
+    (source / "b.md").write_text("---\ntitle: B\nms.date: 2020-02-30\n---\n# B\n", encoding="utf-8")
+    (source / "c.md").write_text("---\ntitle: C\nx: !!python/object:os.system x\n---\n# C\n", encoding="utf-8")
+    (source / "d.md").write_text("---\ntitle: D\n---\n# D\n\nText.\n", encoding="utf-8")
+    err = import_locale(source, "de-DE", tmp_path / "p")
+    assert "src/a.md:2: error[sxs-encoding]: not valid UTF-8; the file is not imported" in err
+    assert "src/b.md:3: error[sxs-front-matter]: front matter is not valid YAML ('2020-02-30' is not a valid" in err
+    assert "src/c.md:3: error[sxs-front-matter]" in err and "internal error" not in err
+    assert sorted(p.name for p in (tmp_path / "p/content").glob("*.md")) == ["b.md", "c.md", "d.md"]
+    assert "os.system" not in (tmp_path / "p/content/c.md").read_text(encoding="utf-8")
+
+
+def test_plain_titles_keep_intraword_underscores() -> None:
+    from generator.sxs.migrate import plain_title
+
+    assert plain_title("FAILED_TO_AUTO_DISCOVER_DOMAIN") == "FAILED_TO_AUTO_DISCOVER_DOMAIN"
+    assert plain_title("**–IgnoreLegalhold**  switch") == "–IgnoreLegalhold switch"

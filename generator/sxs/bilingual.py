@@ -20,7 +20,8 @@ import yaml
 
 from generator.l10n.catalogs import CatalogMessage, with_origin
 from generator.model import HUMAN, MACHINE, Article
-from generator.report import Diagnostic, error, warning
+from generator.report import ContentError, Diagnostic, error, warning
+from generator.safe_yaml import load_yaml
 
 #: Front matter fields about the localization itself: they leave the source article and are
 #: kept in the catalog header as `X-Sxs-<field>`.
@@ -75,20 +76,20 @@ def parse_sxs(text: str, path: str, display: str) -> SxsFile:
     if front:
         # A front matter is never imported as body text, readable or not: it would be published (#16).
         body, body_line = text[front.end() :], text.count("\n", 0, front.end()) + 1
+        # helpgen's own YAML reader: no object tags, values it cannot build and alias bombs are errors.
         try:
-            loaded = yaml.safe_load(front.group(1))
+            loaded = load_yaml(front.group(1), display, 2).data
             if not isinstance(loaded, dict):
-                raise yaml.YAMLError("front matter is not a mapping of fields")
+                raise ContentError([error(display, 2, "yaml-syntax", "front matter is not a mapping of fields")])
             meta, front_text = loaded, front.group(1)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = 2 + (mark.line if mark else 0)
+        except ContentError as exc:
+            first = exc.diagnostics[0]
             problems.append(
                 error(
                     display,
-                    line,
+                    first.line or 2,
                     "sxs-front-matter",
-                    f"front matter is not valid YAML ({_first_line(exc)}); it is left out",
+                    f"front matter is not valid YAML ({first.message.removeprefix('invalid YAML: ')}); it is left out",
                     "the title comes from the first heading; fix the file and import it again to keep its fields",
                 )
             )

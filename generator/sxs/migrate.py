@@ -13,7 +13,6 @@ from generator.build.progress import Progress
 from generator.config import CONFIG_NAME, Config, read_config
 from generator.content.articles import parse_article
 from generator.content.paths import check_relative_path, iter_files, replace_file
-from generator.content.segment import plain_text
 from generator.l10n.catalogs import CatalogMessage, catalog_path, write_catalog
 from generator.l10n.extract import article_messages
 from generator.l10n.merge import merge_messages
@@ -91,10 +90,16 @@ def import_sxs(source_dir: Path, locale: str, project: Path, progress: Progress 
     files = iter_files(source_dir)
     for done, relative in enumerate(files, start=1):
         progress.update(f"importing {locale}", done, len(files))
-        if relative.endswith(".md"):
-            import_file(config, source_dir, relative, locale, media, result)
-        else:
-            keep_file(config, source_dir, relative, locale, result)
+        try:
+            if relative.endswith(".md"):
+                import_file(config, source_dir, relative, locale, media, result)
+            else:
+                keep_file(config, source_dir, relative, locale, result)
+        except OSError:
+            raise  # the machine's (a full disk): the command says what to do
+        except Exception as exc:
+            message = f"helpgen could not import this file ({exc.__class__.__name__}: {str(exc)[:200]})"
+            result.report.add(error(f"{source_dir.name}/{relative}", 0, "unexpected", message, "please report it"))
     result.seconds = time.perf_counter() - started
     return result
 
@@ -114,7 +119,14 @@ def import_file(
     if problem:
         result.report.add(error(display, 0, "import-path", problem))
         return
-    sxs = bilingual.parse_sxs((source_dir / relative).read_text(encoding="utf-8-sig"), relative, display)
+    data = (source_dir / relative).read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        result.report.add(error(display, line, "sxs-encoding", "not valid UTF-8; the file is not imported"))
+        return
+    sxs = bilingual.parse_sxs(text, relative, display)
     result.report.extend(sxs.problems)
     result.files += 1
     result.spans += len(sxs.spans)
@@ -153,7 +165,7 @@ def english_article(
 
 def _title_matches(article: Article, messages: list[CatalogMessage], translated_title: str) -> bool:
     title = next((m for m in messages if m.msgid == article.title), None)
-    return title is not None and " ".join(title.msgstr.split()) == " ".join(translated_title.split())
+    return title is not None and " ".join(title.msgstr.split()) == plain_title(translated_title)
 
 
 def _source_title(sxs: bilingual.SxsFile, article: Article | None, path: str, display: str, report: Report) -> str:
@@ -162,7 +174,7 @@ def _source_title(sxs: bilingual.SxsFile, article: Article | None, path: str, di
         for _tag, opening in sorted(headings, key=lambda item: item[0] != "h1"):  # the first h1, else any heading
             inline = article.tokens[article.tokens.index(opening) + 1]
             if inline.meta.get("msgid"):  # as plain text: a title is shown in <title>, indexes and search
-                return plain_text(str(inline.meta["msgid"]))
+                return plain_title(str(inline.meta["msgid"]))
     if path.startswith(SNIPPETS):
         return bilingual.guess_title(path)  # a snippet's title is never shown
     report.add(
@@ -220,6 +232,19 @@ def locale_messages(
     return messages
 
 
+def plain_title(markdown: str) -> str:
+    """Return inline Markdown as the plain text it shows (`**Save** now` -> `Save now`; `A_B_C` stays).
+
+    Rendered by markdown-it-py itself, so that intraword underscores and escapes read as CommonMark does.
+    """
+    from html import unescape
+
+    from markdown_it import MarkdownIt
+
+    html = MarkdownIt("commonmark").renderInline(markdown)
+    return " ".join(unescape(re.sub(r"<[^>]*>", "", html)).split())
+
+
 def title_from_heading(article: Article, messages: list[CatalogMessage]) -> list[CatalogMessage]:
     """Return the messages with the title translated as plain text where it was taken from a heading with markup.
 
@@ -229,11 +254,11 @@ def title_from_heading(article: Article, messages: list[CatalogMessage]) -> list
     title = next((m for m in messages if m.msgid == article.title), None)
     if title is None or title.msgstr:
         return messages
-    heading = next((m for m in messages if m.msgstr and plain_text(m.msgid) == article.title), None)
+    heading = next((m for m in messages if m.msgstr and plain_title(m.msgid) == article.title), None)
     if heading is None:
         return messages
     origin = tuple(c for c in heading.user_comments if c.startswith("origin:"))  # machine-made, if the heading was
-    translated = replace(title, msgstr=plain_text(heading.msgstr), user_comments=(*title.user_comments, *origin))
+    translated = replace(title, msgstr=plain_title(heading.msgstr), user_comments=(*title.user_comments, *origin))
     return [translated if message is title else message for message in messages]
 
 
