@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import polib
+import pytest
 
 from tests.conftest import article, msgfmt_path, run_helpgen
 from tests.test_catalogs import assert_babel_and_polib_agree
@@ -185,3 +186,46 @@ def test_files_are_replaced_whole_or_not_at_all(tmp_path: Path, monkeypatch) -> 
         paths.replace_file(target, b"second, cut short")
     assert target.read_bytes() == b"first"
     assert os.listdir(tmp_path / "content") == ["a.md"]
+
+
+HOSTILE_HEADERS = [
+    ('"X-Foo: a\\x b\\n"', "X-Foo", "a\\x b"),
+    ('"X-Foo: a\\N b\\n"', "X-Foo", "a\\N b"),
+    ('"X-Foo: a\\u202e b\\n"', "X-Foo", "a\\u202e b"),
+    ('"X-Foo\\"Bar: 1\\n"', 'X-Foo"Bar', "1"),
+]
+
+
+@pytest.mark.parametrize(("line", "key", "value"), HOSTILE_HEADERS)
+def test_header_fields_with_odd_escapes_round_trip(
+    make_site: Callable[..., Path], line: str, key: str, value: str
+) -> None:
+    """A header with backslashes or quotes neither crashes update nor is written back broken (#20 item 10)."""
+    from generator.l10n.catalogs import read_header
+
+    project = make_site({"content/a.md": article("A", "Text.\n")})
+    catalog = project / "locales/de-DE/a.po"
+    catalog.parent.mkdir(parents=True, exist_ok=True)
+    catalog.write_text(f'msgid ""\nmsgstr ""\n{line}\n\nmsgid "A"\nmsgstr "Ah"\n', encoding="utf-8")
+    assert read_header(catalog.read_bytes())[key] == value
+    first = run_helpgen("update", "--project", project)
+    assert first.code == 0, first.err
+    assert read_header(catalog.read_bytes())[key] == value
+    subprocess.run([msgfmt_path(), "--check", "-o", "/dev/null", str(catalog)], check=True)
+    assert run_helpgen("update", "--project", project).out == "", "the second update writes nothing"
+
+
+def test_an_unknown_charset_is_reported_with_its_catalog(make_site: Callable[..., Path]) -> None:
+    project = make_site({"content/a.md": article("A", "Text.\n")})
+    catalog = project / "locales/de-DE/a.po"
+    catalog.parent.mkdir(parents=True, exist_ok=True)
+    catalog.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=n\\n"\n\nmsgid "A"\nmsgstr "Ah"\n')
+    result = run_helpgen("update", "--project", project)
+    assert result.code == 1 and "internal error" not in result.err
+    assert "locales/de-DE/a.po: error[catalog-syntax]: cannot read PO file: unknown encoding: n" in result.err
+
+
+def test_the_first_update_of_a_theme_catalog_is_already_final(make_site: Callable[..., Path]) -> None:
+    project = make_site({"content/a.md": article("A", "Text.\n")})
+    assert "locales/de-DE/_theme.po" in run_helpgen("update", "--project", project).out
+    assert run_helpgen("update", "--project", project).out == "", "the second update writes nothing"

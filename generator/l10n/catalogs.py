@@ -115,7 +115,7 @@ def parse_catalog_with_babel(data: bytes, locale: str, relative_path: str) -> Ca
     except PoFileError as exc:
         line = getattr(exc, "lineno", 0) or 0
         raise ContentError([error(relative_path, line, "catalog-syntax", f"invalid PO file: {exc}")]) from None
-    except (UnicodeDecodeError, ValueError) as exc:
+    except (UnicodeDecodeError, ValueError, LookupError) as exc:  # LookupError: an unknown charset
         raise ContentError([error(relative_path, 0, "catalog-syntax", f"cannot read PO file: {exc}")]) from None
     entries = {}
     for message in catalog:
@@ -402,12 +402,26 @@ def format_header(locale: str | None, catalog: BabelCatalog, headers: Mapping[st
     }
     values.update({key: value for key, value in headers.items() if key not in ("Language", "Plural-Forms")})
     keys = list(HEADER_FIELDS) + sorted(key for key in values if key not in HEADER_FIELDS)
-    lines = ['msgid ""', 'msgstr ""'] + [f'"{key}: {_escape(values[key])}\\n"' for key in keys]
+    lines = ['msgid ""', 'msgstr ""'] + [f'"{_escape(key)}: {_escape(values[key])}\\n"' for key in keys]
     return ("\n".join(lines) + "\n\n").encode("utf-8")
 
 
 def _escape(value: str) -> str:
-    return value.replace("\\", "\\\\").replace('"', '\\"')
+    """Return text as the inside of a PO string (a header key or value: no raw quote or line break)."""
+    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
+
+
+_PO_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\", "a": "\a", "b": "\b", "f": "\f", "v": "\v"}
+_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
+
+
+def _unescape_po(text: str) -> str:
+    r"""Return the text of a PO string's inside: C's escapes read, any other backslash kept as it is.
+
+    >>> _unescape_po(r'a\"b\nc\x d\u202e')
+    'a"b\nc\\x d\\u202e'
+    """
+    return _ESCAPE.sub(lambda m: _PO_ESCAPES.get(m.group(1), m.group(0)), text)
 
 
 def _babel_locale_or_none(locale: str | None) -> Locale | None:
@@ -426,8 +440,7 @@ def read_header(data: bytes) -> dict[str, str]:
     match = _HEADER.match(data.decode("utf-8-sig", errors="replace"))
     if not match:
         return {}
-    text = "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', match.group(1)))
-    text = text.encode("utf-8").decode("unicode_escape").encode("latin-1").decode("utf-8")
+    text = "".join(_unescape_po(part) for part in re.findall(r'"((?:[^"\\]|\\.)*)"', match.group(1)))
     fields = {}
     for line in text.split("\n"):
         key, sep, value = line.partition(":")

@@ -95,14 +95,24 @@ def theme_messages(config: Config) -> list[CatalogMessage]:
             places = found.setdefault(message, [])
             if (f"{label}/{relative}", line) not in places:  # one line may use a string twice
                 places.append((f"{label}/{relative}", line))
-    messages = [CatalogMessage(msgid, locations=tuple(places)) for msgid, places in found.items()]
+    # flagged as Babel flags them when it reads the catalog back, so that a second update changes nothing
+    messages = [
+        CatalogMessage(msgid, locations=tuple(places), flags=format_flags(msgid)) for msgid, places in found.items()
+    ]
     toc, _problems = load_toc(config, None)  # reported by the build
     extra = [(config.site_name, "site_name in helpgen.yaml")] + [(t, "alert title") for t in ALERT_TITLES.values()]
     extra += [(name, f"in content/{toc_file(config)}") for name in dict.fromkeys(section_names(toc or ()))]
     for msgid, comment in extra:
         if msgid not in found:
-            messages.append(CatalogMessage(msgid, auto_comments=(comment,)))
+            messages.append(CatalogMessage(msgid, auto_comments=(comment,), flags=format_flags(msgid)))
     return messages
+
+
+def format_flags(msgid: str) -> tuple[str, ...]:
+    """Return `("python-format",)` for a UI string with `%` placeholders (as Babel marks it on reading), else ()."""
+    from babel.messages.catalog import PYTHON_FORMAT
+
+    return ("python-format",) if PYTHON_FORMAT.search(msgid) else ()
 
 
 def theme_roots(config: Config) -> list[tuple[str, Path]]:

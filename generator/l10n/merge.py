@@ -52,7 +52,8 @@ def merge_messages(
                 merged.append(_update(old, message, old.msgstr, flags, old.msgid))
         elif memory.get(message.msgid) and not message.msgid_plural:
             comments = with_origin(message.user_comments, MEMORY)
-            merged.append(replace(message, msgstr=memory[message.msgid], flags=(FUZZY,), user_comments=comments))
+            flags = tuple(sorted({FUZZY, *message.flags}))
+            merged.append(replace(message, msgstr=memory[message.msgid], flags=flags, user_comments=comments))
         else:
             merged.append(message)
     merged.extend(
