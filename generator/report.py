@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -21,10 +22,29 @@ class Diagnostic:
     hint: str = ""
 
     def format(self) -> str:
-        """Return the diagnostic as `file:line: severity[code]: message (hint)`."""
+        r"""Return the diagnostic as `file:line: severity[code]: message (hint)`, on one line.
+
+        Control, bidi and other invisible characters (from a file's name or a quoted text) are
+        written as escapes: a newline in a file name must not forge a diagnostic of its own (#20).
+
+        >>> Diagnostic("content/a\nb.md", 3, "error", "x", "bad").format()
+        'content/a\\nb.md:3: error[x]: bad'
+        """
         where = f"{self.path}:{self.line}" if self.line else self.path
         text = f"{where}: {self.severity}[{self.code}]: {self.message}"
-        return f"{text} ({self.hint})" if self.hint else text
+        return printable(f"{text} ({self.hint})" if self.hint else text)
+
+
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(text: str) -> str:
+    """Return text with its control and format characters (categories Cc, Cf, Zl, Zp) written as escapes."""
+    if text.isprintable():
+        return text
+    return "".join(
+        _ESCAPES.get(c, f"\\u{ord(c):04x}") if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c for c in text
+    )
 
 
 class ContentError(Exception):
