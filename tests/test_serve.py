@@ -338,3 +338,52 @@ def test_every_segment_says_its_status_in_the_preview(make_site: Callable[..., P
     assert status("The bold one.") == ("qa", "locales/de-DE/a.po:15")  # bold that does not render
     assert status("Missing one.") == ("untranslated", "")
     assert "bold of the source does not render" in page
+
+
+def test_media_are_streamed_not_read_whole(make_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large file costs a buffer per request, not its size (#20 item 8)."""
+    big = bytes(range(256)) * 12_000  # 3 MB
+    preview, server = start(make_site({"content/a.md": article("A", "Text.\n"), "content/media/big.bin": big}))
+    try:
+        real = Path.read_bytes
+        monkeypatch.setattr(
+            Path, "read_bytes", lambda self: pytest.fail("read whole") if self.name == "big.bin" else real(self)
+        )
+        connection = http.client.HTTPConnection("127.0.0.1", server.server_address[1], timeout=10)
+        connection.request("GET", "/media/big.bin")
+        response = connection.getresponse()
+        assert response.status == 200
+        assert response.getheader("Content-Length") == str(len(big))
+        assert response.read() == big
+    finally:
+        stop(preview, server)
+
+
+def test_idle_connections_are_closed_and_their_number_is_capped(
+    make_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import socket
+
+    from generator.preview import serve
+
+    monkeypatch.setattr(serve.PreviewHandler, "timeout", 1.0)
+    monkeypatch.setattr(serve.PreviewServer, "max_connections", 2)
+    preview, server = start(make_site({"content/a.md": article("A", "Text.\n")}))
+    try:
+        address = ("127.0.0.1", server.server_address[1])
+        idle = [socket.create_connection(address, timeout=10) for _ in range(2)]
+        time.sleep(0.3)  # both are being served (and say nothing)
+        extra = socket.create_connection(address, timeout=10)
+        started = time.monotonic()
+        assert extra.recv(1) == b"", "a third connection is closed at once"
+        assert time.monotonic() - started < 0.9
+        for connection in idle:
+            assert connection.recv(1) == b"", "an idle connection is closed after the timeout"
+        assert time.monotonic() - started < 5
+        later = http.client.HTTPConnection(*address, timeout=10)
+        later.request("GET", "/")
+        assert later.getresponse().status in (200, 302), "the freed slots serve again"
+        for connection in (*idle, extra):
+            connection.close()
+    finally:
+        stop(preview, server)

@@ -22,6 +22,8 @@ import dataclasses
 import gc
 import json
 import mimetypes
+import os
+import shutil
 import socket
 import sys
 import threading
@@ -32,7 +34,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 from urllib.parse import unquote
 
 from generator.build.build import BuildOptions, build_site
@@ -47,6 +49,10 @@ PREFIX = "/_helpgen/"
 WATCHED = ("content", "locales", "templates")
 #: Seconds between keep-alive comments on an idle event stream.
 HEARTBEAT = 15.0
+#: Connections served at once, seconds an idle connection is kept, bytes a file is sent in (#20 item 8).
+MAX_CONNECTIONS = 64
+CONNECTION_TIMEOUT = 30.0
+STREAM_CHUNK = 256 * 1024
 _QUIET_ERRORS = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, TimeoutError)
 
 
@@ -286,9 +292,12 @@ class PreviewServer(ThreadingHTTPServer):
 
     daemon_threads = True
     request_queue_size = 128  # fifty browsers opening a page and an event stream at once
+    #: Connections served at once; one more is closed at once (a hundred slow clients held a hundred threads).
+    max_connections = MAX_CONNECTIONS
 
     def __init__(self, address: tuple[str, int], preview: Preview, extra_hosts: Iterable[str] = ()) -> None:
         self.preview = preview
+        self.slots = threading.BoundedSemaphore(self.max_connections)
         super().__init__(address, PreviewHandler)
         host, port = self.server_address[:2]
         self.hosts = allowed_hosts(address[0], int(port), extra_hosts)
@@ -296,6 +305,20 @@ class PreviewServer(ThreadingHTTPServer):
             f"http://{name}:80" for name in self.hosts if ":" not in name.rsplit("]", 1)[-1]
         )
         self.resources = {name: _resource(name) for name in ("preview.js", "preview.css")}
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """Serve a connection in a thread of its own, unless MAX_CONNECTIONS are being served already."""
+        if not self.slots.acquire(blocking=False):
+            self.shutdown_request(request)
+            return
+        super().process_request(request, client_address)
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        """Serve one connection, then free its slot."""
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.slots.release()
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """Say nothing about a browser that went away; report anything else briefly."""
@@ -311,6 +334,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
     server: PreviewServer
     server_version = "helpgen-preview"
     sys_version = ""
+    #: Seconds a connection may sit idle (reading a request, or a client not reading): then it is closed.
+    timeout = CONNECTION_TIMEOUT
 
     def log_message(self, format: str, *args: Any) -> None:
         """Keep the terminal for build messages."""
@@ -380,17 +405,31 @@ class PreviewHandler(BaseHTTPRequestHandler):
     def send_file(self, file: Path, status: HTTPStatus, body: bool) -> None:
         """Send a file of the site; an HTML page gets the preview tools."""
         settings = self.server.preview.page_settings()  # before reading: a build in between then reloads
+        kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
         try:
-            data = file.read_bytes()
+            handle = file.open("rb")
         except OSError:  # replaced by a build between the check and the read
             self.send_plain(HTTPStatus.NOT_FOUND, "not found", body=body)
             return
-        kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
-        if kind == "text/html":
-            data = inject(data, settings)
-        if kind.startswith("text/") or kind in ("application/javascript", "application/json", "image/svg+xml"):
-            kind += "; charset=utf-8"
-        self.send_bytes(status, data, kind, body)
+        with handle:
+            if kind.startswith("text/") or kind in ("application/javascript", "application/json", "image/svg+xml"):
+                kind += "; charset=utf-8"
+            if kind.startswith("text/html"):  # a page: read whole, to put the preview tools in
+                self.send_bytes(status, inject(handle.read(), settings), kind, body)
+            else:  # anything else is streamed: a 1 GiB video costs a buffer, not a gigabyte a request
+                self.send_stream(status, handle, kind, body)
+
+    def send_stream(self, status: HTTPStatus, handle: BinaryIO, kind: str, body: bool) -> None:
+        """Send an open file as the response, in chunks."""
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(os.fstat(handle.fileno()).st_size))
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Referrer-Policy", "no-referrer")
+        self.end_headers()
+        if body:
+            shutil.copyfileobj(handle, self.wfile, STREAM_CHUNK)
 
     def send_bytes(
         self, status: HTTPStatus, data: bytes, kind: str, body: bool, headers: dict[str, str] | None = None
