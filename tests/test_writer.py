@@ -169,3 +169,22 @@ def test_an_output_folder_below_a_file_is_the_commands_own_error(make_site: Call
     assert result.code == 2
     assert "a file stands where helpgen needs a folder" in result.err and "internal error" not in result.err
     assert (project / "afile").read_text() == "mine"
+
+
+def test_a_failed_page_that_keeps_its_previous_version_stays_linked(make_site: Callable[..., Path]) -> None:
+    """The page readers still get is in the index, the navigation, hreflang and the sitemap (#20 item 18)."""
+    project = make_site({"content/a.md": article("Alpha", "Text.\n"), "content/b.md": article("Beta", "Other.\n")})
+    assert run_helpgen("build", "--project", project).code == 0
+    (project / "content/a.md").write_text(article("Alpha", "{% if org.nope %}\nx\n{% endif %}\n"))
+    (project / "content/b.md").write_text(article("Beta", "Changed.\n"))
+    for _ in range(2):  # the first build after the failure, and one more that changes nothing
+        result = run_helpgen("build", "--project", project)
+        assert result.code == 1
+        assert "2 failed (2 kept from the previous build)" in result.err
+        index = (project / "site/en-us/index.html").read_text()
+        assert 'href="../en-us/a/"' in index, "the kept page is listed"
+        assert "Alpha" in (project / "site/en-us/b/index.html").read_text(), "and in the navigation"
+        assert "en-us/a/" in (project / "site/sitemap.xml").read_text(), "and in the sitemap"
+    fresh = make_site({"content/a.md": article("Alpha", "{% if org.nope %}\nx\n{% endif %}\n")}, name="fresh")
+    assert run_helpgen("build", "--project", fresh).code == 1
+    assert "en-us/a/" not in (fresh / "site/sitemap.xml").read_text(), "a page that never built is not linked"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -42,8 +42,8 @@ class Gathered:
 
     summaries: list[Summary] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    #: article path -> (key of its inputs, summary, diagnostics), for the next build
-    known: dict[str, tuple[str, Summary | None, list[Diagnostic]]] = field(default_factory=dict)
+    #: article path -> (key of its inputs, summary, diagnostics, summary of its last good build), for the next build
+    known: dict[str, tuple[str, Summary | None, list[Diagnostic], Summary | None]] = field(default_factory=dict)
     #: Whether any article was read afresh (otherwise the cache already holds `known`).
     changed: bool = False
 
@@ -117,7 +117,7 @@ class Shard:
             key = fingerprint(sorted(source.keys.items()), sorted(k for k, v in source.catalogs.items() if v is None))
             remembered = known.get(path)
             if remembered is not None and remembered[0] == key:
-                _, summary, diagnostics = remembered
+                summary, diagnostics = remembered[1], remembered[2]
             else:
                 diagnostics = []
                 try:
@@ -127,13 +127,29 @@ class Shard:
                     summary = None
                 gathered.changed = True
             gathered.diagnostics.extend(diagnostics)
-            gathered.known[path] = (key, summary, diagnostics)
+            last_good = summary or last_good_summary(remembered)
+            gathered.known[path] = (key, summary, diagnostics, last_good)
             if summary is None:
+                kept = self.still_served(last_good)
+                if kept is not None:  # its previous pages are served: the rest of the site keeps linking them (#20)
+                    gathered.summaries.append(kept)
                 continue
             self.sources[path] = source
             self.summaries[path] = summary
             gathered.summaries.append(summary)
         return gathered
+
+    def still_served(self, summary: Summary | None) -> Summary | None:
+        """Return an article's last good summary, less the locales whose previous page is gone (None: none left)."""
+        if summary is None:
+            return None
+        localized = {
+            locale.tag: summary.localized[locale.tag]
+            for locale in self.locales
+            if locale.tag in summary.localized
+            and os.path.isfile(os.path.join(self.out_dir, page_path(locale, summary.slug)))
+        }
+        return replace(summary, localized=localized) if localized else None
 
     def read_source(self, path: str) -> _Source:
         """Return an article's bytes and its catalogs' bytes, and the key of each locale's content."""
@@ -312,6 +328,14 @@ def snippet_bytes(config: Config, path: str) -> bytes:
         return read_inside(config.content_dir, path) or b""
     except OSError:
         return b""
+
+
+def last_good_summary(remembered: tuple[Any, ...] | None) -> Summary | None:
+    """Return the summary of an article's last successful build, from what the cache remembers of it."""
+    if remembered is None:
+        return None
+    summary: Summary | None = remembered[1] if remembered[1] is not None else (remembered[3:4] or [None])[0]
+    return summary
 
 
 def unexpected(path: str, exc: Exception) -> Diagnostic:
