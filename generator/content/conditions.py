@@ -16,7 +16,7 @@ org state to pick a branch.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -118,18 +118,16 @@ class _Parser:
         return node
 
     def or_expr(self) -> Node:
-        node = self.and_expr()
-        while self.peek() == ("word", "or"):
-            self.take()
-            node = Operation("or", (node, self.and_expr()))
-            self.count_term()
-        return node
+        return self.joined("or", self.and_expr)
 
     def and_expr(self) -> Node:
-        node = self.not_expr()
-        while self.peek() == ("word", "and"):
+        return self.joined("and", self.not_expr)
+
+    def joined(self, word: str, operand: Callable[[], Node]) -> Node:
+        node = operand()
+        while self.peek() == ("word", word):
             self.take()
-            node = Operation("and", (node, self.not_expr()))
+            node = Operation(word, (node, operand()))
             self.count_term()
         return node
 

@@ -336,27 +336,25 @@ def _context(env: EnvType) -> RenderContext:
     return context if isinstance(context, RenderContext) else RenderContext()
 
 
-def _render_link_open(tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
-    token = tokens[idx]
-    href = token.attrGet("href")
-    if isinstance(href, str):
-        href = _context(env).rewrite_url(href, token.meta.get("line", 0), _context(env).problems)
-        if allowed_url(href, image=False):
-            token.attrSet("href", href)
+def _rewrite_url_attribute(token: Token, name: str, env: EnvType) -> None:
+    """Point a link's href or an image's src at its page in the site; drop a URL of a scheme not allowed."""
+    url = token.attrGet(name)
+    if isinstance(url, str):
+        url = _context(env).rewrite_url(url, token.meta.get("line", 0), _context(env).problems)
+        if allowed_url(url, image=name == "src"):
+            token.attrSet(name, url)
         else:
-            del token.attrs["href"]
+            del token.attrs[name]
+
+
+def _render_link_open(tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+    _rewrite_url_attribute(tokens[idx], "href", env)
     return RendererHTML.renderToken(_renderer_of(env), tokens, idx, options, env)
 
 
 def _render_image(tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
     token = tokens[idx]
-    src = token.attrGet("src")
-    if isinstance(src, str):
-        src = _context(env).rewrite_url(src, token.meta.get("line", 0), _context(env).problems)
-        if allowed_url(src, image=True):
-            token.attrSet("src", src)
-        else:
-            del token.attrs["src"]
+    _rewrite_url_attribute(token, "src", env)
     token.attrSet("loading", "lazy")
     return RendererHTML.image(_renderer_of(env), tokens, idx, options, env)
 
