@@ -180,6 +180,26 @@ def links_preserved(pair: Pair) -> Iterator[Finding]:
     for token in pair.translation_tokens:
         if token.type == "image" and not "".join(c.content for c in token.children or []).strip():
             yield Finding("links", "an image has no alt text")
+    if _empty_links(pair.translation_tokens) > _empty_links(pair.source_tokens):
+        yield Finding(
+            "links",
+            "a link has no text: it would be an invisible, nameless link",
+            "put the link's words between [ and ]",
+        )
+
+
+def _empty_links(tokens: Sequence[Token]) -> int:
+    """Return how many links of inline tokens show nothing (no text, code or image between their brackets)."""
+    empty, inside, shown = 0, 0, False
+    for token in tokens:
+        if token.type == "link_open":
+            inside, shown = inside + 1, False
+        elif token.type == "link_close" and inside:
+            inside -= 1
+            empty += not shown
+        elif inside and (token.type == "image" or token.content.strip()):
+            shown = True
+    return empty
 
 
 def code_identical(pair: Pair) -> Iterator[Finding]:
