@@ -32,6 +32,7 @@ from markupsafe import escape as escape_html
 
 from generator.build.site import SIDEBAR_LIMIT, Site, page_path, root_prefix, theme_fingerprint
 from generator.config import Config
+from generator.content.articles import CONTROL_CHARACTERS
 from generator.content.markup import ALERT_TITLES
 from generator.content.paths import read_inside
 from generator.content.toc import TocEntry, toc_slugs
@@ -59,7 +60,7 @@ def ui_translator(catalog: Catalog | None, locale: LocaleInfo) -> Callable[[str]
 
     def gettext(message: str) -> str:
         entry = entries.get(message)
-        return entry.msgstr if entry and entry.msgstr and not entry.fuzzy else message
+        return CONTROL_CHARACTERS.sub("", entry.msgstr) if entry and entry.msgstr and not entry.fuzzy else message
 
     return gettext
 

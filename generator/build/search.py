@@ -10,8 +10,10 @@ their org state sees. `search.js` loads the index only when a reader starts to t
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
+import os
 import re
 import shutil
 from collections.abc import Iterator
@@ -154,13 +156,20 @@ def index_site(site: Path, in_place: bool = False) -> list[Diagnostic]:
         return _sort_entry(output / "pagefind-entry.json")
 
     async def run(output: Path) -> None:
-        config = IndexConfig(output_path=str(output))
-        async with PagefindIndex(config=config) as index:
+        index = PagefindIndex(config=IndexConfig(output_path=str(output)))
+        await index.__aenter__()
+        try:
             await index.add_directory(path=str(site))
             for record in branch_records(site):
                 meta = {"title": record.title, "hg": json.dumps(record.requirements, sort_keys=True)}
                 text = " ".join("".join(record.text).split())
                 await index.add_custom_record(url=record.url, content=text, language=record.language, meta=meta)
+            await index.write_files()
+            await _written(output, index)
+        finally:
+            # Pagefind's own exit writes the files once more, then ends its service at once: passing an
+            # exception makes it only end the service, which it now may (everything is written).
+            await index.__aexit__(_Closing, _Closing(), None)
 
     if not in_place:
         return run_in(site / INDEX_DIR)
@@ -174,6 +183,64 @@ def index_site(site: Path, in_place: bool = False) -> list[Diagnostic]:
         return problems
     swap_folder(fresh, site / INDEX_DIR)
     return []
+
+
+class _Closing(Exception):
+    """Tells Pagefind's index to close without writing its files again."""
+
+
+#: How long to wait for Pagefind to finish writing the files it said it wrote.
+WRITE_WAIT_SECONDS = 30.0
+
+
+async def _written(output: Path, index: Any) -> None:
+    """Return once Pagefind's service has finished writing into `output`.
+
+    Its answer to "write the files" can come before the last file is complete, and the index
+    then ends the service at once: on a busy machine this left `pagefind-entry.json` empty and UI
+    files cut short (two builds of one site differed; #20). Wait until the service has no file
+    of `output` open and the files' sizes stay the same for two looks in a row.
+    """
+    import asyncio
+    import time
+
+    backend = getattr(getattr(index, "_service", None), "_backend", None)
+    pid = getattr(backend, "pid", None)
+    deadline = time.monotonic() + WRITE_WAIT_SECONDS
+    previous: dict[str, int] | None = None
+    while time.monotonic() < deadline:
+        sizes = _sizes(output)
+        if sizes == previous and not _writing(pid, output):
+            return
+        previous = sizes
+        await asyncio.sleep(0.05)
+
+
+def _sizes(folder: Path) -> dict[str, int]:
+    """Return the size of every file below a folder."""
+    found = {}
+    for root, _folders, files in os.walk(folder):
+        for name in files:
+            path = os.path.join(root, name)
+            with contextlib.suppress(OSError):
+                found[path] = os.stat(path).st_size
+    return found
+
+
+def _writing(pid: int | None, folder: Path) -> bool:
+    """Return whether process `pid` has a file below `folder` open (Linux's /proc; elsewhere, False)."""
+    if pid is None:
+        return False
+    inside = str(folder.resolve()) + os.sep
+    try:
+        descriptors = os.listdir(f"/proc/{pid}/fd")
+    except OSError:
+        return False
+    for descriptor in descriptors:
+        with contextlib.suppress(OSError):
+            if os.readlink(f"/proc/{pid}/fd/{descriptor}").startswith(inside):
+                return True
+    return False
 
 
 def _collect_garbage(index: Path) -> bool:

@@ -53,7 +53,18 @@ def decode_article(path: str, data: bytes) -> str:
         raise ContentError(
             [error(source_file, 0, "article-too-large", f"article is longer than {MAX_ARTICLE_CHARS:,} characters")]
         )
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    control = CONTROL_CHARACTERS.search(text)
+    if control is not None:  # it would reach the HTML and <title> as it is (#20)
+        line = text.count("\n", 0, control.start()) + 1
+        message = f"the article has a control character U+{ord(control.group()):04X}, which no page may show"
+        raise ContentError([error(source_file, line, "article-control-character", message, "delete it")])
+    return text
+
+
+#: C0 and C1 control characters but tab and line feed, and the line and paragraph separators: no page
+#: may show them (an article with one fails; a theme translation loses them).
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def parse_article(config: Config, path: str, text: str) -> Article:
