@@ -188,3 +188,16 @@ def test_a_failed_page_that_keeps_its_previous_version_stays_linked(make_site: C
     fresh = make_site({"content/a.md": article("Alpha", "{% if org.nope %}\nx\n{% endif %}\n")}, name="fresh")
     assert run_helpgen("build", "--project", fresh).code == 1
     assert "en-us/a/" not in (fresh / "site/sitemap.xml").read_text(), "a page that never built is not linked"
+
+
+def test_paths_that_differ_only_by_letter_case_are_warned_about(make_site: Callable[..., Path]) -> None:
+    """On a case-insensitive file system or CDN one page would replace the other (#20 item 17)."""
+    project = make_site({"content/Setup.md": article("Setup", "One.\n"), "content/setup.md": article("Set", "Two.\n")})
+    result = run_helpgen("build", "--project", project)
+    assert result.code == 0
+    expected = (
+        "content/setup.md: warning[output-case]: content/setup.md writes de-de/setup/index.html, "
+        "which differs from de-de/Setup/index.html of content/Setup.md only by letter case"
+    )
+    assert expected in result.err
+    assert run_helpgen("build", "--project", project, "--strict").code == 1

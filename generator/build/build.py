@@ -25,6 +25,7 @@ from generator.build.workers import Workers, default_jobs
 from generator.build.writer import (
     MARKER,
     begin_site,
+    case_conflicts,
     check_output_dir,
     claim_outputs,
     discard_site,
@@ -462,7 +463,13 @@ def claimed_files(
         generated, content_files(config) + locale_files(config, locales), config.project_dir
     )
     report.extend(problems)
+    report.extend(case_conflicts(generated + files_as_outputs(files, config.project_dir)))
     return files
+
+
+def files_as_outputs(files: list[tuple[str, Path]], project_dir: Path) -> list[tuple[str, str]]:
+    """Return (output path, source) of copied files, their sources relative to the project."""
+    return [(output, source.relative_to(project_dir).as_posix()) for output, source in files]
 
 
 def locale_files(config: Config, locales: list[LocaleInfo]) -> list[tuple[str, Path]]:

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from generator.model import Page
-from generator.report import ContentError, Diagnostic, error
+from generator.report import ContentError, Diagnostic, error, warning
 
 #: The file that marks a folder as a site helpgen built (and so may replace).
 MARKER = ".helpgen-site"
@@ -79,6 +79,23 @@ def claim_outputs(
         claimed[output] = relative
         kept.append((output, source))
     return kept, problems
+
+
+def case_conflicts(outputs: Iterable[tuple[str, str]]) -> list[Diagnostic]:
+    """Return a warning for each output path that differs from an earlier one only by letter case.
+
+    Both are written here, but on a case-insensitive file system or CDN (Windows, macOS, many
+    object stores) one replaces the other (#20).
+    """
+    seen: dict[str, tuple[str, str]] = {}
+    problems = []
+    for output, source in sorted(outputs):
+        first = seen.setdefault(output.casefold(), (output, source))
+        if first[0] != output:
+            message = f"{source} writes {output}, which differs from {first[0]} of {first[1]} only by letter case"
+            hint = "rename one: on a case-insensitive file system or CDN one would replace the other"
+            problems.append(warning(source, 0, "output-case", message, hint))
+    return problems
 
 
 def _relative(path: Path, project_dir: Path) -> str:
