@@ -47,6 +47,15 @@ def printable(text: str) -> str:
     )
 
 
+def unexpected(path: str, exc: Exception, what: str) -> Diagnostic:
+    """Return the error of one input that failed in a way helpgen does not foresee (a bug to report).
+
+    It fails that input only (`what`: "build this article", "import this file"), never the command.
+    """
+    reason = f"{exc.__class__.__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
+    return error(path, 0, "unexpected", f"helpgen could not {what} ({reason})", "please report it")
+
+
 class ContentError(Exception):
     """Raised by a stage for one bad input; carries the diagnostics that explain it."""
 

@@ -126,7 +126,6 @@ def test_an_entry_file_that_pagefind_left_empty_is_an_error_of_the_index_not_a_c
 ) -> None:
     from generator.build import search
 
-    monkeypatch.setattr(search, "ENTRY_WAIT_SECONDS", 0.2)
     entry = tmp_path / "pagefind-entry.json"
     entry.write_text("")
     [problem] = search._sort_entry(entry)

@@ -25,7 +25,6 @@ from generator.build.workers import Workers, default_jobs
 from generator.build.writer import (
     MARKER,
     begin_site,
-    case_conflicts,
     check_output_dir,
     claim_outputs,
     discard_site,
@@ -456,20 +455,17 @@ def keep_failed_pages(plan: Plan, result: BuildResult) -> None:
 def claimed_files(
     config: Config, locales: list[LocaleInfo], paths: list[str], report: Report
 ) -> list[tuple[str, Path]]:
-    """Return the media to copy into the site; one that would overwrite a page or another file is an error."""
+    """Return the media to copy into the site; one that would overwrite a page or another file is an error.
+
+    Output paths that differ only by letter case are a warning.
+    """
     generated = [(page_path(locale, path[: -len(".md")]), f"content/{path}") for path in paths for locale in locales]
     generated += [(path, "helpgen's own pages") for path in site_page_paths(locales)]
     files, problems = claim_outputs(
         generated, content_files(config) + locale_files(config, locales), config.project_dir
     )
     report.extend(problems)
-    report.extend(case_conflicts(generated + files_as_outputs(files, config.project_dir)))
     return files
-
-
-def files_as_outputs(files: list[tuple[str, Path]], project_dir: Path) -> list[tuple[str, str]]:
-    """Return (output path, source) of copied files, their sources relative to the project."""
-    return [(output, source.relative_to(project_dir).as_posix()) for output, source in files]
 
 
 def locale_files(config: Config, locales: list[LocaleInfo]) -> list[tuple[str, Path]]:

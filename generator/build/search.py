@@ -284,30 +284,18 @@ def remove_index(site: Path) -> None:
     shutil.rmtree(site / INDEX_DIR, ignore_errors=True)
 
 
-#: How long to wait for Pagefind's entry file to be complete (on a busy machine it was seen empty at first).
-ENTRY_WAIT_SECONDS = 5.0
-
-
 def _sort_entry(entry: Path) -> list[Diagnostic]:
     """Write Pagefind's entry file with sorted keys (its languages come in a random order otherwise).
 
-    Pagefind's service answers before its writes may be visible: the file was seen empty on a
-    busy machine (#20), and reading it then ended the build with `internal error`. It is read
-    again for a few seconds; an entry that stays unreadable is an error of the index, not a crash.
+    `_written` has waited for Pagefind to finish: an entry that cannot be read now (a full disk)
+    is an error of the index, not a crash (it was `internal error: JSONDecodeError`, #20).
     """
-    import time
-
     if not entry.is_file():
         return []
-    deadline = time.monotonic() + ENTRY_WAIT_SECONDS
-    while True:
-        try:
-            data = json.loads(entry.read_text(encoding="utf-8"))
-            break
-        except (OSError, ValueError) as exc:
-            if time.monotonic() >= deadline:
-                message = f"Pagefind wrote no readable {entry.name} ({exc.__class__.__name__}); the site has no search"
-                return [error("site", 0, "search", message, "build again; check the free disk space")]
-            time.sleep(0.05)
+    try:
+        data = json.loads(entry.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        message = f"Pagefind wrote no readable {entry.name} ({exc.__class__.__name__}); the site has no search"
+        return [error("site", 0, "search", message, "build again; check the free disk space")]
     entry.write_text(json.dumps(data, sort_keys=True, separators=(",", ":")), encoding="utf-8")
     return []

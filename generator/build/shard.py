@@ -27,7 +27,7 @@ from generator.content.sources import read_article_bytes, snippet_path
 from generator.l10n.catalogs import catalog_path, parse_catalog, read_catalog_file, read_theme_catalog
 from generator.locales import LocaleInfo
 from generator.model import Catalog, LocalizedArticle
-from generator.report import ContentError, Diagnostic, error
+from generator.report import ContentError, Diagnostic, unexpected
 
 if TYPE_CHECKING:
     from generator.build.pages import Theme
@@ -123,7 +123,7 @@ class Shard:
                 try:
                     summary = self.summarize(path, source, diagnostics)
                 except Exception as exc:
-                    diagnostics.append(unexpected(path, exc))
+                    diagnostics.append(unexpected(f"content/{path}", exc, "build this article"))
                     summary = None
                 gathered.changed = True
             gathered.diagnostics.extend(diagnostics)
@@ -239,7 +239,7 @@ class Shard:
                     try:
                         page, problems = render_page(self.item(path, locale), site, self.theme(locale), org)
                     except Exception as exc:
-                        page, problems = None, [unexpected(path, exc)]
+                        page, problems = None, [unexpected(f"content/{path}", exc, "build this article")]
                     if page is None:
                         rendered.diagnostics.extend(problems)
                         del rendered.keys[output]
@@ -336,11 +336,3 @@ def last_good_summary(remembered: tuple[Any, ...] | None) -> Summary | None:
         return None
     summary: Summary | None = remembered[1] if remembered[1] is not None else (remembered[3:4] or [None])[0]
     return summary
-
-
-def unexpected(path: str, exc: Exception) -> Diagnostic:
-    """Return the error of an article that failed in a way helpgen does not foresee (a bug to report)."""
-    what = f"{exc.__class__.__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
-    return error(
-        f"content/{path}", 0, "unexpected", f"helpgen could not build this article ({what})", "please report it"
-    )

@@ -67,7 +67,8 @@ def claim_outputs(
 
     `generated` are (output path, source) of the pages helpgen makes; a page always wins, and of
     two files the first by source path. Both sources are named, so that the writer never lets one
-    silently overwrite the other (and the result never depends on the order of writing).
+    silently overwrite the other (and the result never depends on the order of writing). Paths
+    that differ only by letter case get a warning (`case_conflicts`).
     """
     claimed = dict(generated)
     kept, problems = [], []
@@ -78,7 +79,7 @@ def claim_outputs(
             continue
         claimed[output] = relative
         kept.append((output, source))
-    return kept, problems
+    return kept, problems + case_conflicts(claimed.items())
 
 
 def case_conflicts(outputs: Iterable[tuple[str, str]]) -> list[Diagnostic]:

@@ -17,7 +17,7 @@ from generator.l10n.catalogs import CatalogMessage, catalog_path, write_catalog
 from generator.l10n.extract import article_messages
 from generator.l10n.merge import merge_messages
 from generator.model import Article
-from generator.report import ContentError, Diagnostic, Report, error, warning
+from generator.report import ContentError, Diagnostic, Report, error, unexpected, warning
 from generator.sxs import bilingual
 
 #: Folder of the sxs library's includes, and where they go in a helpgen project.
@@ -98,8 +98,7 @@ def import_sxs(source_dir: Path, locale: str, project: Path, progress: Progress 
         except OSError:
             raise  # the machine's (a full disk): the command says what to do
         except Exception as exc:
-            message = f"helpgen could not import this file ({exc.__class__.__name__}: {str(exc)[:200]})"
-            result.report.add(error(f"{source_dir.name}/{relative}", 0, "unexpected", message, "please report it"))
+            result.report.add(unexpected(f"{source_dir.name}/{relative}", exc, "import this file"))
     result.seconds = time.perf_counter() - started
     return result
 
